@@ -1,0 +1,38 @@
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HEART_DISEASE_SITES } from '../../learning/index.js';
+import type { DatasetConfig } from '../../learning/index.js';
+import type { LocalNetworkSpec } from '../../node/index.js';
+
+/** The repository root, where data/ lives (this file runs from dist/src/cli/demo/). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+const INSTITUTIONS: Record<string, { institution: string; jurisdiction: string }> = {
+  cleveland: { institution: 'Cleveland Clinic Foundation, Ohio', jurisdiction: 'US' },
+  hungary: { institution: 'Hungarian Institute of Cardiology, Budapest', jurisdiction: 'HU' },
+  switzerland: { institution: 'University Hospitals of Zurich and Basel', jurisdiction: 'CH' },
+  'long-beach': { institution: 'V.A. Medical Center, Long Beach, California', jurisdiction: 'US' },
+};
+
+export function absoluteDataset(ds: DatasetConfig, root = PACKAGE_ROOT): DatasetConfig {
+  const abs = (p: string) => (isAbsolute(p) ? p : join(root, p));
+  return {
+    ...ds,
+    path: abs(ds.path),
+    split: ds.split.kind === 'file' ? { ...ds.split, path: abs(ds.split.path) } : ds.split,
+  };
+}
+
+/** Four hospitals in three countries, one hub, one healthcare collaboration. */
+export function heartDiseaseNetwork(): LocalNetworkSpec {
+  return {
+    hub: { name: 'hub', institution: 'Converge heart-study coordinator', jurisdiction: 'CH' },
+    sites: HEART_DISEASE_SITES.map((s) => ({
+      name: s.site,
+      ...INSTITUTIONS[s.site]!,
+      // Every site names the dataset the same, so one job spec addresses all four.
+      datasets: [{ ...absoluteDataset(s.dataset), id: 'heart' }],
+    })),
+    collab: { id: 'heart', domain: 'healthcare', title: 'UCI Heart Disease, four hospitals' },
+  };
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { collabCommands } from './collab-commands.js';
+import { demoCommand } from './demo-command.js';
+import { nodeCommands } from './node-commands.js';
+import { trainCommand } from './train-command.js';
+
+const program = new Command('converge')
+  .description('Converge: federated AI across borders; data stays home, every rule applies')
+  .version('0.1.0');
+
+program.addCommand(nodeCommands());
+program.addCommand(collabCommands());
+program.addCommand(trainCommand());
+program.addCommand(demoCommand());
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  // A clear one-line error, never a stack trace, for anything a user can get wrong.
+  console.error(`converge: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env['CONVERGE_DEBUG'] && e instanceof Error) console.error(e.stack);
+  process.exit(1);
+});

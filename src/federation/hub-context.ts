@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Db } from '../store/index.js';
+import type { TaskBoard } from './task-board.js';
+
+/** What a job driver needs from the hub node around it. */
+export interface HubContext {
+  db: Db;
+  board: TaskBoard;
+  log: Logger;
+  /** Key ids of the collaboration's data sites, sorted. */
+  sitesOf(collab: string): Promise<string[]>;
+  /** Human name of a member key, for reports and errors. */
+  nameOf(collab: string, keyId: string): Promise<string>;
+  /** Called after every state change of a job, e.g. to stream progress to watchers. */
+  onProgress(jobId: string, event: JobEvent): void;
+}
+
+export type JobEvent =
+  | { kind: 'phase'; phase: string }
+  | { kind: 'round'; round: number; participants: string[]; dropped: string[]; ms: number }
+  | { kind: 'finished' }
+  | { kind: 'failed'; error: string };

@@ -1,0 +1,199 @@
+import type { Logger } from 'pino';
+import { checkUpdate } from '../learning/index.js';
+import { decodeFrame, frameSha256, FrameError } from '../node/frame.js';
+import type { Db } from '../store/index.js';
+import { findMember, listMembers } from './collab-records.js';
+import type { HubContext, JobEvent } from './hub-context.js';
+import { JobDriver } from './job-driver.js';
+import { createJob, DuplicateReport, getJob, listJobs, saveReport } from './job-records.js';
+import type { JobRecord } from './job-records.js';
+import { TrainJobSpec } from './job-spec.js';
+import { saveModel } from './model-records.js';
+import { Report } from './protocol.js';
+import { RoundClosed, saveUpdate } from './round-records.js';
+import { TaskBoard } from './task-board.js';
+import type { PostedTask } from './task-board.js';
+
+/** A message the hub refuses, with the HTTP status the transport answers with. */
+export class Refusal extends Error {
+  override name = 'Refusal';
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The coordinating side of federated training: hands out tasks, accepts reports only after
+ * they are durable, and runs one persistent driver per job. Knows nothing of HTTP.
+ */
+export class Hub {
+  readonly board = new TaskBoard();
+  private readonly drivers = new Map<string, { driver: JobDriver; done: Promise<void> }>();
+  private readonly context: HubContext;
+
+  constructor(
+    readonly db: Db,
+    readonly log: Logger,
+    onProgress: (jobId: string, event: JobEvent) => void = () => {},
+  ) {
+    this.context = {
+      db,
+      board: this.board,
+      log,
+      onProgress,
+      sitesOf: async (collab) =>
+        (await listMembers(db, collab))
+          .filter((m) => m.roles.includes('site'))
+          .map((m) => m.keyId)
+          .sort(),
+      nameOf: async (collab, keyId) => (await findMember(db, collab, keyId))?.name ?? keyId,
+    };
+  }
+
+  /** Restart the drivers of every job that was running when the hub last stopped. */
+  async resume(): Promise<JobRecord[]> {
+    const running = await listJobs(this.db, 'running');
+    for (const job of running) {
+      this.log.info({ job: job.id, phase: job.phase }, 'resuming job');
+      this.launch(job);
+    }
+    return running;
+  }
+
+  async startJob(collabId: string, rawSpec: unknown): Promise<JobRecord> {
+    const parsed = TrainJobSpec.safeParse(rawSpec);
+    if (!parsed.success) {
+      throw new Refusal(400, `invalid job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const sites = await this.context.sitesOf(collabId);
+    if (sites.length === 0) throw new Refusal(404, `collaboration ${collabId} has no data sites`);
+    const job = await createJob(this.db, collabId, parsed.data);
+    this.log.info({ job: job.id, collab: collabId, sites: sites.length }, 'job created');
+    this.launch(job);
+    return job;
+  }
+
+  private launch(job: JobRecord): void {
+    const driver = new JobDriver(this.context, job);
+    const done = driver.run().finally(() => this.drivers.delete(job.id));
+    this.drivers.set(job.id, { driver, done });
+  }
+
+  /** Wait until the job's driver has stopped (finished, failed or the hub stopped). */
+  async settled(jobId: string): Promise<void> {
+    await this.drivers.get(jobId)?.done;
+  }
+
+  getJob(jobId: string): Promise<JobRecord | undefined> {
+    return getJob(this.db, jobId);
+  }
+
+  /** Long-poll: the next task this site owes, or undefined when none appears before `waitMs`. */
+  async nextTask(
+    collab: string,
+    site: string,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<PostedTask | undefined> {
+    let found = this.board.nextFor(collab, site);
+    if (found) return found;
+    await this.board.until(
+      () => (found = this.board.nextFor(collab, site)) !== undefined,
+      Date.now() + waitMs,
+      signal,
+    );
+    return found;
+  }
+
+  /** Validate, persist, then acknowledge a site's report. Throws a Refusal naming the problem. */
+  async acceptReport(
+    collab: string,
+    site: string,
+    envelope: { type: string; round: number },
+    body: Uint8Array,
+  ): Promise<Report> {
+    let frame;
+    try {
+      frame = decodeFrame(body);
+    } catch (e) {
+      if (e instanceof FrameError) throw new Refusal(400, `malformed frame: ${e.message}`);
+      throw e;
+    }
+    const parsed = Report.safeParse(frame.meta);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Refusal(400, `malformed report: ${detail}`);
+    }
+    const report = parsed.data;
+    if (envelope.type !== report.kind || envelope.round !== report.round) {
+      throw new Refusal(400, `envelope says ${envelope.type}/${envelope.round} but the report is ${report.kind}/${report.round}`);
+    }
+    const posted = this.board.get(report.taskId);
+    if (!posted || posted.collab !== collab || posted.task.kind !== report.kind || posted.task.round !== report.round) {
+      throw new Refusal(409, `task ${report.taskId} is not open (round closed or never offered)`);
+    }
+    if (!posted.recipients.has(site)) {
+      throw new Refusal(403, `site ${site} was not asked for task ${report.taskId}`);
+    }
+    try {
+      await this.persist(site, report, frame.tensors, posted, body);
+    } catch (e) {
+      if (e instanceof DuplicateReport || e instanceof RoundClosed) throw new Refusal(409, e.message);
+      throw e;
+    }
+    this.board.markReported(report.taskId, site);
+    return report;
+  }
+
+  private async persist(
+    site: string,
+    report: Report,
+    tensors: ReturnType<typeof decodeFrame>['tensors'],
+    posted: PostedTask,
+    body: Uint8Array,
+  ): Promise<void> {
+    const checkShape = () => {
+      try {
+        checkUpdate(posted.tensors, tensors);
+      } catch (e) {
+        throw new Refusal(422, `rejected update from ${site}: ${(e as Error).message}`);
+      }
+    };
+    if (report.kind === 'train') {
+      checkShape();
+      await saveUpdate(
+        this.db,
+        report.jobId,
+        report.round,
+        {
+          site,
+          numSamples: report.numSamples,
+          payload: body,
+          payloadSha256: frameSha256(body),
+          trainMs: report.trainMs,
+          loss: report.loss,
+          receivedAt: Date.now(),
+        },
+        report,
+      );
+    } else if (report.kind === 'baseline') {
+      checkShape();
+      const member = await findMember(this.db, posted.collab, site);
+      await this.db.transaction(async (tx) => {
+        await saveReport(tx, site, report);
+        await saveModel(tx, report.jobId, `local:${member?.name ?? site}`, body, frameSha256(body));
+      });
+    } else {
+      await saveReport(this.db, site, report);
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const { driver } of this.drivers.values()) driver.stop();
+    this.board.nudge();
+    await Promise.allSettled([...this.drivers.values()].map((d) => d.done));
+  }
+}

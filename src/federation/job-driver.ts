@@ -1,0 +1,341 @@
+import { createHash } from 'node:crypto';
+import { combineStatistics, diffSchemas, initModel } from '../learning/index.js';
+import type { Preprocessing } from '../learning/index.js';
+import type { Weights } from '../learning/weights.js';
+import { decodeFrame, encodeFrame, frameSha256 } from '../node/frame.js';
+import type { HubContext } from './hub-context.js';
+import { getJob, reportsFor, updateJob } from './job-records.js';
+import type { JobRecord } from './job-records.js';
+import type { Report, ReportOf, Task } from './protocol.js';
+import {
+  completeRound,
+  lastCompleteRound,
+  openRound,
+  recordRoundMetrics,
+  saveInitialModel,
+  updatesFor,
+} from './round-records.js';
+import { loadModels } from './model-records.js';
+import { createStrategy } from './strategies/index.js';
+import type { StrategyState } from './strategies/index.js';
+import { pooledMetrics } from './metrics.js';
+
+/** A job that cannot go on; its message is what the member who proposed it reads. */
+export class JobFailure extends Error {
+  override name = 'JobFailure';
+}
+
+export interface JobSetup {
+  participants: string[];
+  preprocessing: Preprocessing;
+}
+
+/**
+ * Drives one training job through its phases as a persistent state machine: every phase
+ * reads what is already durable first, so a restarted hub picks up where it stopped.
+ */
+export class JobDriver {
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly ctx: HubContext,
+    private job: JobRecord,
+  ) {}
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  async run(): Promise<void> {
+    try {
+      if (this.job.phase === 'schema') await this.checkSchemas();
+      if (this.stopped) return;
+      if (this.job.phase === 'statistics') await this.gatherStatistics();
+      if (this.stopped) return;
+      if (this.job.phase === 'baseline') await this.trainBaselines();
+      if (this.stopped) return;
+      if (this.job.phase === 'training') await this.train();
+      if (this.stopped) return;
+      if (this.job.phase === 'evaluation') await this.evaluate();
+      if (this.stopped) return;
+      await this.advance('done', 'finished');
+      this.ctx.onProgress(this.job.id, { kind: 'finished' });
+    } catch (e) {
+      if (this.stopped) return;
+      const error = e instanceof Error ? e.message : String(e);
+      this.ctx.log.error({ job: this.job.id, error }, 'job failed');
+      await updateJob(this.ctx.db, this.job.id, { status: 'failed', error });
+      this.ctx.onProgress(this.job.id, { kind: 'failed', error });
+    }
+  }
+
+  private async advance(phase: JobRecord['phase'], status?: JobRecord['status']) {
+    await updateJob(this.ctx.db, this.job.id, { phase, ...(status ? { status } : {}) });
+    this.job = (await getJob(this.ctx.db, this.job.id))!;
+    this.ctx.onProgress(this.job.id, { kind: 'phase', phase });
+  }
+
+  private taskBase(kind: string, round: number) {
+    return {
+      taskId: `${this.job.id}/${kind}/${round}`,
+      jobId: this.job.id,
+      dataset: this.job.spec.dataset,
+      round,
+    };
+  }
+
+  /** Offer a task to the recipients and wait for their durable reports until the deadline. */
+  private async collect<K extends Report['kind']>(
+    task: Task & { kind: K },
+    tensors: Weights,
+    recipients: string[],
+    deadline: number,
+    enough = recipients.length,
+  ): Promise<Map<string, ReportOf<K>>> {
+    const { board, db } = this.ctx;
+    const already = await reportsFor(db, this.job.id, task.kind, task.round);
+    const posted = {
+      collab: this.job.collabId,
+      task,
+      frame: encodeFrame(task, tensors),
+      tensors,
+      recipients: new Set(recipients),
+      reported: new Set([...already.keys()].filter((s) => recipients.includes(s))),
+    };
+    board.post(posted);
+    try {
+      const all = () => posted.reported.size >= recipients.length;
+      await board.until(all, deadline, this.abort.signal);
+      if (posted.reported.size < enough && !this.stopped) {
+        // Too few to go on: wait a while longer for stragglers rather than fail at once.
+        const grace = Date.now() + 10 * this.job.spec.roundTimeoutMs;
+        await board.until(() => posted.reported.size >= enough, grace, this.abort.signal);
+      }
+    } finally {
+      board.withdraw(task.taskId);
+    }
+    const reports = await reportsFor(db, this.job.id, task.kind, task.round);
+    for (const site of reports.keys()) if (!recipients.includes(site)) reports.delete(site);
+    if (reports.size < enough && !this.stopped) {
+      const missing = await this.names(recipients.filter((s) => !reports.has(s)));
+      throw new JobFailure(
+        `${task.kind} (round ${task.round}): only ${reports.size} of ${recipients.length} sites reported, ` +
+          `at least ${enough} needed; no answer from ${missing.join(', ')}`,
+      );
+    }
+    return reports;
+  }
+
+  private async names(keys: string[]): Promise<string[]> {
+    return Promise.all(keys.map((k) => this.ctx.nameOf(this.job.collabId, k)));
+  }
+
+  private setupDeadline(): number {
+    return Date.now() + this.job.spec.setupTimeoutMs;
+  }
+
+  private setup(): JobSetup {
+    return this.job.preprocessing as JobSetup;
+  }
+
+  private async checkSchemas(): Promise<void> {
+    const sites = await this.ctx.sitesOf(this.job.collabId);
+    const task = { ...this.taskBase('schema', 0), kind: 'schema' as const };
+    const reports = await this.collect<'schema'>(
+      task,
+      [],
+      sites,
+      this.setupDeadline(),
+      Math.min(sites.length, this.job.spec.minSites),
+    );
+    const byHash = new Map<string, string[]>();
+    for (const [site, r] of reports) byHash.set(r.schemaHash, [...(byHash.get(r.schemaHash) ?? []), site]);
+    if (byHash.size > 1) {
+      // The largest group is the reference; every other site is named with its differences.
+      const groups = [...byHash.values()].sort((a, b) => b.length - a.length);
+      const reference = groups[0]![0]!;
+      const refName = await this.ctx.nameOf(this.job.collabId, reference);
+      const problems: string[] = [];
+      for (const group of groups.slice(1)) {
+        for (const site of group) {
+          const diff = diffSchemas(reports.get(reference)!.schema, reports.get(site)!.schema);
+          const name = await this.ctx.nameOf(this.job.collabId, site);
+          problems.push(`site ${name} differs from ${refName}: ${diff.join('; ')}`);
+        }
+      }
+      throw new JobFailure(`schema mismatch, refusing to start: ${problems.join(' | ')}`);
+    }
+    await this.advance('statistics');
+  }
+
+  private async gatherStatistics(): Promise<void> {
+    const schemas = await reportsFor(this.ctx.db, this.job.id, 'schema', 0);
+    const sites = [...schemas.keys()];
+    const task = { ...this.taskBase('statistics', 0), kind: 'statistics' as const };
+    const reports = await this.collect<'statistics'>(
+      task,
+      [],
+      sites,
+      this.setupDeadline(),
+      Math.min(sites.length, this.job.spec.minSites),
+    );
+    const schema = schemas.get(sites[0]!)!.schema;
+    const preprocessing = combineStatistics(
+      [...reports.values()].map((r) => r.statistics),
+      schema,
+    );
+    const setup: JobSetup = { participants: [...reports.keys()].sort(), preprocessing };
+    await updateJob(this.ctx.db, this.job.id, { preprocessing: setup });
+    const spec = this.job.spec;
+    const initial = await initModel(spec.model, preprocessing.featureNames.length, spec.seed);
+    const frame = encodeFrame({ round: 0 }, initial);
+    await saveInitialModel(this.ctx.db, this.job.id, frame, frameSha256(frame));
+    await this.advance(this.job.spec.localBaseline ? 'baseline' : 'training');
+  }
+
+  private async trainBaselines(): Promise<void> {
+    const { participants, preprocessing } = this.setup();
+    const spec = this.job.spec;
+    const initial = decodeFrame((await lastCompleteRound(this.ctx.db, this.job.id))!.globalModel!);
+    const task = {
+      ...this.taskBase('baseline', 0),
+      kind: 'baseline' as const,
+      model: spec.model,
+      local: spec.localBaseline!,
+      preprocessing,
+      seed: spec.seed,
+    };
+    await this.collect(
+      task,
+      initial.tensors,
+      participants,
+      this.setupDeadline(),
+      Math.min(spec.minSites, participants.length),
+    );
+    await this.advance('training');
+  }
+
+  private async train(): Promise<void> {
+    const { db } = this.ctx;
+    const spec = this.job.spec;
+    const { participants, preprocessing } = this.setup();
+    const strategy = createStrategy(spec.strategy);
+    let last = (await lastCompleteRound(db, this.job.id))!;
+    for (let round = last.round + 1; round <= spec.rounds && !this.stopped; round++) {
+      const started = Date.now();
+      const global = decodeFrame(last.globalModel!).tensors;
+      await openRound(db, this.job.id, round, started + spec.roundTimeoutMs);
+      const task = {
+        ...this.taskBase('train', round),
+        kind: 'train' as const,
+        model: spec.model,
+        local: spec.local,
+        ...strategy.clientConfig(round),
+        preprocessing,
+        seed: roundSeed(spec.seed, round),
+      };
+      const reports = await this.collect<'train'>(
+        task,
+        global,
+        participants,
+        started + spec.roundTimeoutMs,
+        Math.min(spec.minSites, participants.length),
+      );
+      if (this.stopped) return;
+      const updates = (await updatesFor(db, this.job.id, round)).filter((u) => reports.has(u.site));
+      const state = last.strategyState ? decodeStrategyState(last.strategyState) : null;
+      const next = strategy.aggregate({
+        round,
+        global,
+        state,
+        results: updates.map((u) => ({
+          site: u.site,
+          numSamples: u.numSamples,
+          weights: decodeFrame(u.payload).tensors,
+        })),
+      });
+      const frame = encodeFrame({ round }, next.weights);
+      const participated = updates.map((u) => u.site);
+      const dropped = participants.filter((s) => !participated.includes(s));
+      await completeRound(db, this.job.id, round, {
+        participants: participated,
+        dropped,
+        globalModel: frame,
+        globalModelSha256: frameSha256(frame),
+        strategyState: next.state ? encodeStrategyState(next.state) : null,
+        metrics: { trainLoss: meanLoss(updates) },
+      });
+      const incoming = new Map(
+        [...reports].flatMap(([s, r]) => (r.incoming ? [[s, r.incoming] as const] : [])),
+      );
+      if (round > 1 && incoming.size > 0) {
+        await recordRoundMetrics(db, this.job.id, round - 1, pooledMetrics(incoming));
+      }
+      this.ctx.onProgress(this.job.id, {
+        kind: 'round',
+        round,
+        participants: participated,
+        dropped,
+        ms: Date.now() - started,
+      });
+      last = (await lastCompleteRound(db, this.job.id))!;
+    }
+    if (!this.stopped) await this.advance('evaluation');
+  }
+
+  private async evaluate(): Promise<void> {
+    const { db } = this.ctx;
+    const { participants, preprocessing } = this.setup();
+    const last = (await lastCompleteRound(db, this.job.id))!;
+    const tensors: Weights = prefixed('global', decodeFrame(last.globalModel!).tensors);
+    const models = ['global'];
+    for (const m of await loadModels(db, this.job.id)) {
+      models.push(m.name);
+      tensors.push(...prefixed(m.name, decodeFrame(m.payload).tensors));
+    }
+    const task = {
+      ...this.taskBase('evaluate', last.round),
+      kind: 'evaluate' as const,
+      model: this.job.spec.model,
+      preprocessing,
+      models,
+    };
+    const reports = await this.collect<'evaluate'>(
+      task,
+      tensors,
+      participants,
+      this.setupDeadline(),
+      Math.min(this.job.spec.minSites, participants.length),
+    );
+    const globalBySite = new Map([...reports].map(([s, r]) => [s, r.results['global']!]));
+    await recordRoundMetrics(db, this.job.id, last.round, pooledMetrics(globalBySite));
+  }
+}
+
+function prefixed(prefix: string, weights: Weights): Weights {
+  return weights.map((t) => ({ ...t, name: `${prefix}/${t.name}` }));
+}
+
+function meanLoss(updates: { loss: number; numSamples: number }[]): number {
+  const n = updates.reduce((a, u) => a + u.numSamples, 0);
+  return updates.reduce((a, u) => a + u.loss * u.numSamples, 0) / Math.max(1, n);
+}
+
+/** Per-round seed shared by all sites; each site mixes in its own name. */
+export function roundSeed(jobSeed: number, round: number): number {
+  const digest = createHash('sha256').update(`${jobSeed}/${round}`).digest();
+  return digest.readUInt32BE(0);
+}
+
+function encodeStrategyState(state: StrategyState): Uint8Array {
+  return encodeFrame({ step: state.step }, state.tensors);
+}
+
+function decodeStrategyState(bytes: Uint8Array): StrategyState {
+  const { meta, tensors } = decodeFrame(bytes);
+  return { step: (meta as { step: number }).step, tensors };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ModelSpec } from '../learning/index.js';
+import { StrategySpec } from './strategies/index.js';
+
+export const LocalTraining = z.object({
+  steps: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  optimizer: z.enum(['sgd', 'adam']),
+});
+export type LocalTraining = z.infer<typeof LocalTraining>;
+
+/** What a member asks the hub to run: one federated training job over one dataset id. */
+export const TrainJobSpec = z.object({
+  kind: z.literal('train'),
+  dataset: z.string().min(1),
+  model: ModelSpec,
+  strategy: StrategySpec,
+  rounds: z.number().int().positive().max(10_000),
+  local: LocalTraining,
+  /** Budget of the local-only baselines each site trains for comparison; omit to skip them. */
+  localBaseline: LocalTraining.optional(),
+  minSites: z.number().int().positive().default(2),
+  /** A site that has not reported this long after a round opened is dropped from that round. */
+  roundTimeoutMs: z.number().int().positive().default(30_000),
+  /** Setup phases (schema check, statistics, baselines) wait this long for every site. */
+  setupTimeoutMs: z.number().int().positive().default(60_000),
+  seed: z.number().int().min(0).default(0),
+});
+export type TrainJobSpec = z.infer<typeof TrainJobSpec>;

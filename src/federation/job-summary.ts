@@ -1,0 +1,93 @@
+import type { Db } from '../store/index.js';
+import { listMembers } from './collab-records.js';
+import { getJob, reportsFor } from './job-records.js';
+import type { JobRecord } from './job-records.js';
+import type { RoundMetrics } from './metrics.js';
+import type { Evaluation } from './protocol.js';
+import { listRounds, updatesFor } from './round-records.js';
+
+/** Everything a member may read about a job: phases, rounds, metrics. Names, never rows. */
+export interface JobSummary {
+  id: string;
+  collab: string;
+  status: JobRecord['status'];
+  phase: JobRecord['phase'];
+  error: string | null;
+  spec: JobRecord['spec'];
+  participants: string[];
+  rounds: RoundSummary[];
+  /** Each site's local-only model on the site's own test split. */
+  baselines: Record<string, Evaluation & { trainMs: number }>;
+  /** Final evaluation: per model ('global', 'local:<site>'), per site. */
+  evaluation: Record<string, Record<string, Evaluation>>;
+}
+
+export interface RoundSummary {
+  round: number;
+  status: string;
+  startedAt: number;
+  completedAt: number | null;
+  participants: string[];
+  dropped: string[];
+  globalModelSha256: string | null;
+  trainLoss: number | null;
+  /** Per-site local training time as the sites measured it. */
+  trainMs: Record<string, number>;
+  updateBytes: Record<string, number>;
+  metrics: RoundMetrics | null;
+}
+
+export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | undefined> {
+  const job = await getJob(db, jobId);
+  if (!job) return undefined;
+  const members = await listMembers(db, job.collabId);
+  const name = (key: string) => members.find((m) => m.keyId === key)?.name ?? key;
+  const named = <T>(m: Map<string, T> | Record<string, T>) =>
+    Object.fromEntries(
+      (m instanceof Map ? [...m] : Object.entries(m)).map(([k, v]) => [name(k), v] as const),
+    );
+
+  const rounds: RoundSummary[] = [];
+  for (const r of await listRounds(db, jobId)) {
+    if (r.round === 0) continue;
+    const updates = await updatesFor(db, jobId, r.round);
+    const metrics = r.metrics as (RoundMetrics & { trainLoss?: number }) | null;
+    rounds.push({
+      round: r.round,
+      status: r.status,
+      startedAt: r.startedAt,
+      completedAt: r.completedAt,
+      participants: (r.participants ?? []).map(name),
+      dropped: (r.dropped ?? []).map(name),
+      globalModelSha256: r.globalModelSha256,
+      trainLoss: metrics?.trainLoss ?? null,
+      trainMs: Object.fromEntries(updates.map((u) => [name(u.site), u.trainMs])),
+      updateBytes: Object.fromEntries(updates.map((u) => [name(u.site), u.payload.byteLength])),
+      metrics: metrics?.perSite ? { ...metrics, perSite: named(metrics.perSite) } : null,
+    });
+  }
+  const baselines: JobSummary['baselines'] = {};
+  for (const [site, r] of await reportsFor(db, jobId, 'baseline', 0)) {
+    baselines[name(site)] = { ...r.evaluation, trainMs: r.trainMs };
+  }
+  const evaluation: JobSummary['evaluation'] = {};
+  const last = rounds.at(-1)?.round ?? 0;
+  for (const [site, r] of await reportsFor(db, jobId, 'evaluate', last)) {
+    for (const [model, e] of Object.entries(r.results)) {
+      (evaluation[model] ??= {})[name(site)] = e;
+    }
+  }
+  const setup = job.preprocessing as { participants?: string[] } | null;
+  return {
+    id: job.id,
+    collab: job.collabId,
+    status: job.status,
+    phase: job.phase,
+    error: job.error,
+    spec: job.spec,
+    participants: (setup?.participants ?? []).map(name),
+    rounds,
+    baselines,
+    evaluation,
+  };
+}

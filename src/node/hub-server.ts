@@ -1,0 +1,115 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { EnvelopeRefusal, EnvelopeVerifier, fromHeaders, sealEnvelope, toHeaders } from '../identity/index.js';
+import type { NodeKey } from '../identity/index.js';
+import { Hub, Refusal, findMember, summarizeJob } from '../federation/index.js';
+import type { Db } from '../store/index.js';
+import type { Logger } from './logger.js';
+import { DbNonceStore } from './nonce-store.js';
+
+export const LONG_POLL_MS = 20_000;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const MAX_SKEW_MS = 120_000;
+
+interface ServerDeps {
+  hub: Hub;
+  db: Db;
+  key: NodeKey;
+  log: Logger;
+  token: string;
+  nodeName: string;
+}
+
+/**
+ * The hub's HTTP face. Site routes need a signed envelope from a member key; member routes
+ * need the bearer token. Handlers only translate HTTP to hub calls and back.
+ */
+export function createHubApp(deps: ServerDeps): Hono {
+  const { hub, db, key, log } = deps;
+  const verifier = new EnvelopeVerifier({
+    directory: {
+      publicKey: async (collab, keyId) => (await findMember(db, collab, keyId))?.publicKey,
+    },
+    nonces: new DbNonceStore(db, 4 * MAX_SKEW_MS),
+    maxSkewMs: MAX_SKEW_MS,
+  });
+
+  const app = new Hono();
+
+  /** Verify the envelope of a site message, recording and answering any refusal. */
+  async function verified(c: Context, type: string | undefined) {
+    const collab = c.req.param('collab') ?? '';
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > MAX_BODY_BYTES) throw new Refusal(413, `body of ${length} bytes exceeds ${MAX_BODY_BYTES}`);
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const sealed = fromHeaders(c.req.raw.headers);
+    const envelope = await verifier.verify(sealed, body, { collab, ...(type ? { type } : {}) });
+    return { envelope, body, collab };
+  }
+
+  async function refuse(c: Context, status: number, reason: string, sender?: string) {
+    log.warn({ status, reason, sender, path: c.req.path }, 'refused message');
+    await db.query(
+      `insert into refusals (at, sender, collab_id, message_type, status, reason) values ($1, $2, $3, $4, $5, $6)`,
+      [Date.now(), sender ?? null, c.req.param('collab') ?? null, c.req.path, status, reason],
+    );
+    return c.json({ error: reason, status }, status as 400);
+  }
+
+  app.onError(async (err, c) => {
+    if (err instanceof EnvelopeRefusal) return refuse(c, err.status, err.message);
+    if (err instanceof Refusal) return refuse(c, err.status, err.message);
+    log.error({ err: err.message, path: c.req.path }, 'internal error');
+    return c.json({ error: `internal error: ${err.message}`, status: 500 }, 500);
+  });
+
+  app.get('/v1/health', (c) => c.json({ node: deps.nodeName, keyId: key.keyId, ok: true }));
+
+  app.post('/v1/collabs/:collab/tasks', async (c) => {
+    const { envelope, collab } = await verified(c, 'poll');
+    const posted = await hub.nextTask(collab, envelope.sender, LONG_POLL_MS, c.req.raw.signal);
+    if (!posted) return c.body(null, 204);
+    const sealed = sealEnvelope(key, { collab, type: 'task', round: posted.task.round }, posted.frame);
+    return c.body(posted.frame as Uint8Array<ArrayBuffer>, 200, {
+      ...toHeaders(sealed),
+      'content-type': 'application/octet-stream',
+    });
+  });
+
+  app.post('/v1/collabs/:collab/reports', async (c) => {
+    const { envelope, body, collab } = await verified(c, undefined);
+    const report = await hub.acceptReport(collab, envelope.sender, envelope, body);
+    log.info({ site: envelope.sender, kind: report.kind, round: report.round, bytes: body.byteLength }, 'report accepted');
+    return c.json({ accepted: true, taskId: report.taskId, bytes: body.byteLength });
+  });
+
+  // Member API: the bearer token that `converge node start` prints.
+  const requireToken = async (c: Context, next: () => Promise<void>) => {
+    if (c.req.header('authorization') !== `Bearer ${deps.token}`) {
+      return c.json({ error: 'missing or wrong bearer token', status: 401 }, 401);
+    }
+    await next();
+  };
+  app.use('/v1/jobs', requireToken);
+  app.use('/v1/jobs/*', requireToken);
+
+  app.post('/v1/jobs', async (c) => {
+    let body: { collab?: unknown; spec?: unknown };
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new Refusal(400, 'request body is not JSON');
+    }
+    if (typeof body.collab !== 'string') throw new Refusal(400, 'collab: expected a collaboration id');
+    const job = await hub.startJob(body.collab, body.spec);
+    return c.json({ id: job.id, status: job.status, phase: job.phase }, 201);
+  });
+
+  app.get('/v1/jobs/:id', async (c) => {
+    const summary = await summarizeJob(db, c.req.param('id'));
+    if (!summary) throw new Refusal(404, `no job ${c.req.param('id')}`);
+    return c.json(summary);
+  });
+
+  return app;
+}

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatasetConfig } from '../learning/index.js';
+import { createCollaborationAt } from './collab-setup.js';
+import { ENDPOINT_FILE, identityCard, initNodeDirectory } from './node-dir.js';
+import { MemberClient } from './member-client.js';
+
+export interface PartySpec {
+  name: string;
+  institution: string;
+  jurisdiction: string;
+}
+
+export interface LocalNetworkSpec {
+  hub: PartySpec;
+  sites: (PartySpec & { datasets: DatasetConfig[] })[];
+  collab: { id: string; domain: string; title?: string };
+}
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * A hub and its sites as separate OS processes on loopback, each with its own node
+ * directory, key and database: the demo, the benchmarks and the fault tests run on it.
+ */
+export class LocalNetwork {
+  private readonly processes = new Map<string, ChildProcess>();
+
+  private constructor(
+    readonly workdir: string,
+    readonly spec: LocalNetworkSpec,
+    readonly hubUrl: string,
+  ) {}
+
+  static async create(workdir: string, spec: LocalNetworkSpec): Promise<LocalNetwork> {
+    await rm(workdir, { recursive: true, force: true });
+    await mkdir(workdir, { recursive: true });
+    const port = await freePort();
+    const hubUrl = `http://127.0.0.1:${port}`;
+    const hub = await initNodeDirectory(join(workdir, spec.hub.name), {
+      ...spec.hub,
+      roles: ['hub'],
+      listen: { host: '127.0.0.1', port },
+    });
+    const hubLink = { url: hubUrl, keyId: hub.key.keyId, publicKey: identityCard(hub.config, hub.key).publicKey };
+    const cards = [];
+    for (const site of spec.sites) {
+      const created = await initNodeDirectory(join(workdir, site.name), {
+        ...site,
+        roles: ['site'],
+        hub: hubLink,
+        collaborations: [spec.collab.id],
+      });
+      cards.push(identityCard(created.config, created.key));
+    }
+    await createCollaborationAt(join(workdir, spec.hub.name), spec.collab, cards);
+    return new LocalNetwork(workdir, spec, hubUrl);
+  }
+
+  dir(name: string): string {
+    return join(this.workdir, name);
+  }
+
+  /** Start one node's process; resolves once a hub is listening (sites start polling on their own). */
+  async start(name: string): Promise<ChildProcess> {
+    const dir = this.dir(name);
+    const isHub = name === this.spec.hub.name;
+    const endpoint = join(dir, ENDPOINT_FILE);
+    if (isHub) await rm(endpoint, { force: true });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'node', 'start', '--dir', dir, '--log-file', join(dir, 'node.log')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    this.processes.set(name, child);
+    if (isHub) {
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(endpoint)) {
+        if (child.exitCode !== null) throw new Error(`hub exited (${child.exitCode}): ${stderr.trim()}`);
+        if (Date.now() > deadline) throw new Error('hub did not start within 30 s');
+        await sleep(25);
+      }
+    }
+    return child;
+  }
+
+  async startAll(): Promise<void> {
+    await this.start(this.spec.hub.name);
+    for (const site of this.spec.sites) await this.start(site.name);
+  }
+
+  pid(name: string): number | undefined {
+    return this.processes.get(name)?.pid;
+  }
+
+  pids(): Record<string, number> {
+    return Object.fromEntries(
+      [...this.processes].flatMap(([n, p]) => (p.pid !== undefined && p.exitCode === null ? [[n, p.pid]] : [])),
+    );
+  }
+
+  /** kill -9 (or another signal) one node, and wait until its process is gone. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+    child.kill(signal);
+    await exited;
+    this.processes.delete(name);
+  }
+
+  client(): Promise<MemberClient> {
+    return MemberClient.forHubDirectory(this.dir(this.spec.hub.name));
+  }
+
+  async stop(): Promise<void> {
+    const names = [...this.processes.keys()];
+    await Promise.all(names.map((n) => this.kill(n, 'SIGTERM')));
+  }
+}

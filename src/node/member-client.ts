@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { JobSummary } from '../federation/index.js';
+import { ENDPOINT_FILE, apiToken } from './node-dir.js';
+
+/** A member's client for a running hub's API, found through the hub's node directory. */
+export class MemberClient {
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  static async forHubDirectory(dir: string): Promise<MemberClient> {
+    const path = join(dir, ENDPOINT_FILE);
+    if (!existsSync(path)) {
+      throw new Error(`the hub in ${dir} is not running (no ${ENDPOINT_FILE}); start it with: converge node start --dir ${dir}`);
+    }
+    const endpoint = z.object({ url: z.string() }).parse(JSON.parse(await readFile(path, 'utf8')));
+    return new MemberClient(endpoint.url, await apiToken(dir));
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(new URL(path, this.url), {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      throw new Error(`hub refused ${method} ${path} (${res.status}): ${message}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  startJob(collab: string, spec: unknown): Promise<{ id: string }> {
+    return this.call('POST', '/v1/jobs', { collab, spec });
+  }
+
+  job(id: string): Promise<JobSummary> {
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+}

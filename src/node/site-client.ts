@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  EnvelopeVerifier,
+  MemoryNonceStore,
+  fromHeaders,
+  publicKeyFromBase64,
+  sealEnvelope,
+  toHeaders,
+} from '../identity/index.js';
+import type { NodeKey } from '../identity/index.js';
+import { Task } from '../federation/index.js';
+import type { SiteWorker } from '../federation/index.js';
+import { decodeFrame, encodeFrame } from './frame.js';
+import type { Logger } from './logger.js';
+import type { NodeConfig } from './config.js';
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 2_000;
+
+/**
+ * A data site's only link to its hub: outbound HTTP long-polls, so the site needs no open
+ * inbound port. Every request is signed by the site; every task is checked against the hub's key.
+ */
+export class SiteClient {
+  private readonly hubVerifier: EnvelopeVerifier;
+
+  constructor(
+    private readonly hub: NonNullable<NodeConfig['hub']>,
+    private readonly key: NodeKey,
+    private readonly collab: string,
+    private readonly worker: SiteWorker,
+    private readonly log: Logger,
+  ) {
+    const hubKey = publicKeyFromBase64(hub.publicKey);
+    this.hubVerifier = new EnvelopeVerifier({
+      directory: { publicKey: async (_c, keyId) => (keyId === hub.keyId ? hubKey : undefined) },
+      nonces: new MemoryNonceStore(),
+      maxSkewMs: 120_000,
+    });
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    let backoff = RETRY_MIN_MS;
+    while (!signal.aborted) {
+      try {
+        await this.pollOnce(signal);
+        backoff = RETRY_MIN_MS;
+      } catch (e) {
+        if (signal.aborted) return;
+        this.log.warn({ err: (e as Error).message, retryMs: backoff }, 'hub unreachable or task failed');
+        await sleep(backoff, undefined, { signal }).catch(() => {});
+        backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+      }
+    }
+  }
+
+  private async send(path: string, type: string, round: number, body: Uint8Array, signal: AbortSignal) {
+    const sealed = sealEnvelope(this.key, { collab: this.collab, type, round }, body);
+    return fetch(new URL(path, this.hub.url), {
+      method: 'POST',
+      headers: { ...toHeaders(sealed), 'content-type': 'application/octet-stream' },
+      body: body as Uint8Array<ArrayBuffer>,
+      signal,
+    });
+  }
+
+  private async pollOnce(signal: AbortSignal): Promise<void> {
+    const res = await this.send(`/v1/collabs/${this.collab}/tasks`, 'poll', 0, new Uint8Array(0), signal);
+    if (res.status === 204) return;
+    if (!res.ok) throw new Error(`poll refused: ${res.status} ${await res.text()}`);
+    const body = new Uint8Array(await res.arrayBuffer());
+    await this.hubVerifier.verify(fromHeaders(res.headers), body, { collab: this.collab, type: 'task' });
+    const frame = decodeFrame(body);
+    const task = Task.parse(frame.meta);
+    this.log.info({ task: task.taskId, kind: task.kind, round: task.round }, 'task received');
+    const { report, tensors } = await this.worker.perform(task, frame.tensors);
+    const reply = encodeFrame(report, tensors);
+    const ack = await this.send(`/v1/collabs/${this.collab}/reports`, report.kind, report.round, reply, signal);
+    if (ack.status === 409) {
+      // Our report arrived late (round closed) or twice: the hub keeps what it has; move on.
+      this.log.warn({ task: task.taskId, reason: await ack.text() }, 'report not taken');
+      return;
+    }
+    if (!ack.ok) throw new Error(`report refused: ${ack.status} ${await ack.text()}`);
+    this.log.info({ task: task.taskId, bytes: reply.byteLength }, 'report acknowledged');
+  }
+}

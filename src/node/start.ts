@@ -1,0 +1,96 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Hub, SiteWorker } from '../federation/index.js';
+import type { LoadedDataset } from '../federation/index.js';
+import { loadSiteDataset } from '../learning/index.js';
+import { openStore } from '../store/index.js';
+import type { Db } from '../store/index.js';
+import { createHubApp } from './hub-server.js';
+import { createLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { apiToken, openNodeDirectory, writeEndpoint } from './node-dir.js';
+import { SiteClient } from './site-client.js';
+
+export interface RunningNode {
+  name: string;
+  url?: string;
+  token?: string;
+  db: Db;
+  hub?: Hub;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/** The store of a node: PGlite under its directory, or its own schema on DATABASE_URL's server. */
+export function openNodeStore(dir: string, name: string): Promise<Db> {
+  const databaseUrl = process.env['DATABASE_URL'];
+  return databaseUrl
+    ? openStore({ databaseUrl, schema: `node_${name.replace(/-/g, '_')}` })
+    : openStore({ dataDir: join(dir, 'db') });
+}
+
+/** Start whatever roles the node directory declares: a hub's HTTP server, a site's polling loop. */
+export async function startNode(
+  dir: string,
+  opts: { port?: number; logFile?: string } = {},
+): Promise<RunningNode> {
+  const node = await openNodeDirectory(dir);
+  const { config, key } = node;
+  const log = createLogger({ name: config.name, ...(opts.logFile ? { file: opts.logFile } : {}) });
+  const db = await openNodeStore(dir, config.name);
+  const abort = new AbortController();
+  const stops: (() => Promise<void>)[] = [];
+  const running: RunningNode = {
+    name: config.name,
+    db,
+    log,
+    stop: async () => {
+      abort.abort();
+      for (const s of stops.reverse()) await s();
+      await db.close();
+    },
+  };
+
+  if (config.roles.includes('hub')) {
+    const hub = new Hub(db, log.child({ part: 'hub' }));
+    const token = await apiToken(dir);
+    const app = createHubApp({ hub, db, key, log, token, nodeName: config.name });
+    const host = config.listen?.host ?? '127.0.0.1';
+    const port = opts.port ?? config.listen?.port ?? 0;
+    const server = await new Promise<ReturnType<typeof serve>>((ok) => {
+      const s = serve({ fetch: app.fetch, hostname: host, port }, () => ok(s));
+    });
+    const address = server.address() as AddressInfo;
+    const url = `http://${host}:${address.port}`;
+    await writeEndpoint(dir, { url, pid: process.pid });
+    await hub.resume();
+    stops.push(async () => {
+      await hub.stop();
+      (server as Server).closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    });
+    Object.assign(running, { hub, url, token });
+    log.info({ url, keyId: key.keyId }, 'hub listening');
+  }
+
+  if (config.roles.includes('site')) {
+    if (!config.hub) throw new Error(`site ${config.name} has no hub in its config (hub.url, hub.keyId, hub.publicKey)`);
+    const datasets = new Map<string, LoadedDataset>();
+    for (const ds of config.datasets) {
+      const data = await loadSiteDataset(ds, resolve(dir));
+      datasets.set(ds.id, { config: ds, data });
+      log.info({ dataset: ds.id, train: data.train.length, test: data.test.length, dropped: data.dropped }, 'dataset loaded');
+    }
+    const worker = new SiteWorker(config.name, datasets);
+    const loops = config.collaborations.map((collab) =>
+      new SiteClient(config.hub!, key, collab, worker, log.child({ collab })).run(abort.signal),
+    );
+    stops.push(async () => {
+      await Promise.allSettled(loops);
+    });
+    log.info({ hub: config.hub.url, collaborations: config.collaborations }, 'site polling its hub');
+  }
+  return running;
+}
