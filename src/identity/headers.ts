@@ -15,10 +15,11 @@ export const SIGNATURE_HEADER = 'converge-signature';
 /** Far above any valid envelope; stops us decoding and parsing megabytes of header. */
 const MAX_HEADER_CHARS = 8192;
 
-export interface EnvelopeHeaders {
+// A type alias, not an interface, so it can be passed wherever a header record is accepted.
+export type EnvelopeHeaders = {
   'converge-envelope': string;
   'converge-signature': string;
-}
+};
 
 /** Node's IncomingHttpHeaders, a plain record, or a fetch/Hono `Headers`. */
 export type HeaderSource = Record<string, string | string[] | undefined> | Headers;

@@ -54,7 +54,7 @@ export interface DecodedFrame {
 }
 
 const headerSchema = z.strictObject({
-  meta: z.unknown(),
+  meta: z.unknown(), // required: zod 4 treats a missing key as an issue here
   tensors: z.array(
     z.strictObject({
       name: z.string(),
@@ -188,7 +188,6 @@ function parseHeader(bytes: Uint8Array): z.infer<typeof headerSchema> {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new FrameError(`frame header is invalid: ${issues.join('; ')}`);
   }
-  if (!('meta' in parsed.data)) throw new FrameError('frame header is invalid: meta is missing');
   return parsed.data;
 }
 
@@ -226,8 +225,9 @@ export function decodeFrame(bytes: Uint8Array, opts: DecodeFrameOptions = {}): D
   checkUniqueNames(header.tensors.map((t) => t.name));
 
   let offset = headerEnd + paddingAfter(headerEnd);
-  if (offset > bytes.byteLength)
-    throw new FrameError('truncated frame: padding after header is cut off');
+  if (offset > bytes.byteLength) {
+    throw new FrameError('truncated frame: padding after the header is cut off');
+  }
   if (bytes.subarray(headerEnd, offset).some((b) => b !== 0)) {
     throw new FrameError('padding after the frame header must be zero bytes');
   }

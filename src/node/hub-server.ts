@@ -92,6 +92,14 @@ export function createHubApp(deps: ServerDeps): Hono {
   };
   app.use('/v1/jobs', requireToken);
   app.use('/v1/jobs/*', requireToken);
+  app.use('/v1/refusals', requireToken);
+
+  app.get('/v1/refusals', async (c) => {
+    const rows = await db.query(
+      'select id, at, sender, collab_id as collab, message_type as route, status, reason from refusals order by id desc limit 500',
+    );
+    return c.json(rows);
+  });
 
   app.post('/v1/jobs', async (c) => {
     let body: { collab?: unknown; spec?: unknown };

@@ -47,6 +47,10 @@ export class MemberClient {
     return this.call('POST', '/v1/jobs', { collab, spec });
   }
 
+  refusals(): Promise<{ id: number; at: number; sender: string | null; status: number; reason: string }[]> {
+    return this.call('GET', '/v1/refusals');
+  }
+
   job(id: string): Promise<JobSummary> {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
   }

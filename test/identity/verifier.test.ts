@@ -187,10 +187,7 @@ describe('EnvelopeVerifier', () => {
   it('checks in order: sender before signature before body before time', async () => {
     const { alice, verifier } = setup();
     const stranger = generateNodeKey();
-    const everythingWrong = withEnvelope(
-      sealEnvelope(stranger, ROUTE, BODY, NOW - 10 * 60_000),
-      {},
-    );
+    const everythingWrong = sealEnvelope(stranger, ROUTE, BODY, NOW - 10 * 60_000);
     const wrongBody = new Uint8Array(3);
     expect((await refusalOf(verifier.verify(everythingWrong, wrongBody))).code).toBe(
       'unknown-sender',

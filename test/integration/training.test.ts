@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LocalNetwork } from '../../dist/src/node/index.js';
+import type { JobSummary } from '../../dist/src/federation/index.js';
+import { heartNetwork, quickJob } from '../support/heart-network.js';
+
+let net: LocalNetwork | undefined;
+afterEach(async () => {
+  await net?.stop();
+  net = undefined;
+});
+
+async function waitFor(
+  client: Awaited<ReturnType<LocalNetwork['client']>>,
+  id: string,
+  done: (job: JobSummary) => boolean,
+  timeoutMs = 90_000,
+): Promise<JobSummary> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await client.job(id);
+    if (done(job)) return job;
+    if (Date.now() > deadline) throw new Error(`timed out; job is ${job.status}/${job.phase}, ${job.rounds.length} rounds`);
+    await sleep(50);
+  }
+}
+
+const completeRounds = (job: JobSummary) => job.rounds.filter((r) => r.status === 'complete');
+
+describe('federated training across OS processes', () => {
+  it('trains four hospitals end to end, every site in every round', async () => {
+    net = await heartNetwork();
+    await net.startAll();
+    const client = await net.client();
+    const { id } = await client.startJob('heart', quickJob({ rounds: 4 }));
+    const job = await waitFor(client, id, (j) => j.status !== 'running');
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('finished');
+    expect(completeRounds(job).map((r) => r.round)).toEqual([1, 2, 3, 4]);
+    for (const r of job.rounds) expect(r.participants.sort()).toEqual(['cleveland', 'hungary', 'long-beach', 'switzerland']);
+    // Each update is the 14-parameter model as a binary frame, not a JSON array of numbers.
+    const bytes = Object.values(job.rounds[0]!.updateBytes);
+    for (const b of bytes) expect(b).toBeLessThan(2_000);
+    const global = job.evaluation['global']!;
+    const n = Object.values(global).reduce((a, e) => a + e.n, 0);
+    expect(n).toBe(254);
+  });
+
+  it('drops a site killed with -9 mid-training and takes it back when it returns', async () => {
+    net = await heartNetwork();
+    await net.startAll();
+    const client = await net.client();
+    const { id } = await client.startJob('heart', quickJob({ rounds: 8 }));
+    await waitFor(client, id, (j) => completeRounds(j).length >= 1);
+    await net.kill('switzerland');
+    // With switzerland gone, a round completes without it once the 3 s timeout passes.
+    const dropped = await waitFor(client, id, (j) => j.rounds.some((r) => r.dropped.includes('switzerland')));
+    const droppedRound = dropped.rounds.find((r) => r.dropped.includes('switzerland'))!.round;
+    await net.start('switzerland');
+    const job = await waitFor(client, id, (j) => j.status !== 'running');
+    expect(job.status).toBe('finished');
+    const later = job.rounds.filter((r) => r.round > droppedRound && r.participants.includes('switzerland'));
+    expect(later.length).toBeGreaterThan(0);
+    for (const r of job.rounds) expect(r.participants.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('resumes at the last completed round after kill -9 of the hub, earlier rounds intact', async () => {
+    net = await heartNetwork();
+    await net.startAll();
+    let client = await net.client();
+    const { id } = await client.startJob('heart', quickJob({ rounds: 8 }));
+    const before = await waitFor(client, id, (j) => completeRounds(j).length >= 3);
+    await net.kill('hub');
+    await net.start('hub');
+    client = await net.client();
+    const job = await waitFor(client, id, (j) => j.status !== 'running');
+    expect(job.status).toBe('finished');
+    expect(completeRounds(job).map((r) => r.round)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const r of completeRounds(before)) {
+      const after = job.rounds.find((x) => x.round === r.round)!;
+      expect(after.globalModelSha256).toBe(r.globalModelSha256);
+      expect(after.completedAt).toBe(r.completedAt);
+    }
+  });
+
+  it('refuses to start when a site declares a different schema, naming the site and the difference', async () => {
+    net = await heartNetwork((spec) => ({
+      ...spec,
+      sites: spec.sites.map((s) =>
+        s.name !== 'switzerland'
+          ? s
+          : {
+              ...s,
+              datasets: s.datasets.map((d) => ({
+                ...d,
+                schema: { ...d.schema, features: d.schema.features.filter((f) => f !== 'chol') },
+              })),
+            },
+      ),
+    }));
+    await net.startAll();
+    const client = await net.client();
+    const { id } = await client.startJob('heart', quickJob({ rounds: 2 }));
+    const job = await waitFor(client, id, (j) => j.status !== 'running');
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/schema mismatch/);
+    expect(job.error).toMatch(/switzerland/);
+    expect(job.error).toMatch(/chol/);
+    expect(job.rounds).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalNetwork } from '../../dist/src/node/index.js';
+import type { LocalNetworkSpec } from '../../dist/src/node/index.js';
+import { heartDiseaseNetwork } from '../../dist/src/cli/demo/heart-network.js';
+import { heartJobSpec } from '../../dist/src/cli/demo/run-demo.js';
+import type { TrainJobSpec } from '../../dist/src/federation/index.js';
+
+/** The demo's four hospitals as real processes, in a fresh temporary directory. */
+export async function heartNetwork(
+  tweak: (spec: LocalNetworkSpec) => LocalNetworkSpec = (s) => s,
+): Promise<LocalNetwork> {
+  const dir = await mkdtemp(join(tmpdir(), 'converge-test-'));
+  return LocalNetwork.create(dir, tweak(heartDiseaseNetwork()));
+}
+
+/** A short job with tight timeouts, so faults show within seconds. */
+export function quickJob(overrides: Partial<TrainJobSpec> = {}): TrainJobSpec {
+  return {
+    ...heartJobSpec(0, 6),
+    localBaseline: undefined,
+    roundTimeoutMs: 3_000,
+    setupTimeoutMs: 15_000,
+    ...overrides,
+  };
+}
