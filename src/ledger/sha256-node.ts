@@ -43,7 +43,14 @@ for (let last = 0; last < 256; last++) {
 
 /** Runs the 64 rounds over H, reading the scheduled words kw[base .. base + 64). */
 function compress(kw: Int32Array, base: number): void {
-  let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!, f = H[5]!, g = H[6]!, h = H[7]!;
+  let a = H[0]!,
+    b = H[1]!,
+    c = H[2]!,
+    d = H[3]!,
+    e = H[4]!,
+    f = H[5]!,
+    g = H[6]!,
+    h = H[7]!;
   const end = base + 64;
   // Eight rounds per pass with the register roles rotated in the code, not by moving values.
   // prettier-ignore
