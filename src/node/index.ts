@@ -8,3 +8,4 @@ export { encodeFrame, decodeFrame, frameSha256, FrameError } from './frame.js';
 export { createCollaborationAt } from './collab-setup.js';
 export { LocalNetwork, freePort } from './local-network.js';
 export type { LocalNetworkSpec, PartySpec } from './local-network.js';
+export { packageRoot, cliEntry } from './package-root.js';

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatasetConfig } from '../learning/index.js';
 import { createCollaborationAt } from './collab-setup.js';
 import { ENDPOINT_FILE, identityCard, initNodeDirectory } from './node-dir.js';
 import { MemberClient } from './member-client.js';
+import { cliEntry } from './package-root.js';
 
 export interface PartySpec {
   name: string;
@@ -23,7 +23,6 @@ export interface LocalNetworkSpec {
   collab: { id: string; domain: string; title?: string };
 }
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -86,7 +85,7 @@ export class LocalNetwork {
     if (isHub) await rm(endpoint, { force: true });
     const child = spawn(
       process.execPath,
-      [CLI, 'node', 'start', '--dir', dir, '--log-file', join(dir, 'node.log')],
+      [cliEntry(), 'node', 'start', '--dir', dir, '--log-file', join(dir, 'node.log')],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Hub, SiteWorker } from '../federation/index.js';
 import type { LoadedDataset } from '../federation/index.js';
 import { loadSiteDataset } from '../learning/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, schemaForNode } from '../store/index.js';
 import type { Db } from '../store/index.js';
 import { createHubApp } from './hub-server.js';
 import { createLogger } from './logger.js';
@@ -17,7 +17,7 @@ export interface RunningNode {
   name: string;
   url?: string;
   token?: string;
-  db: Db;
+  db?: Db;
   hub?: Hub;
   log: Logger;
   stop(): Promise<void>;
@@ -27,7 +27,7 @@ export interface RunningNode {
 export function openNodeStore(dir: string, name: string): Promise<Db> {
   const databaseUrl = process.env['DATABASE_URL'];
   return databaseUrl
-    ? openStore({ databaseUrl, schema: `node_${name.replace(/-/g, '_')}` })
+    ? openStore({ databaseUrl, schema: schemaForNode(`node_${name}`) })
     : openStore({ dataDir: join(dir, 'db') });
 }
 
@@ -39,7 +39,8 @@ export async function startNode(
   const node = await openNodeDirectory(dir);
   const { config, key } = node;
   const log = createLogger({ name: config.name, ...(opts.logFile ? { file: opts.logFile } : {}) });
-  const db = await openNodeStore(dir, config.name);
+  // Sites keep no durable state yet (their data is their CSV): only a hub opens the store.
+  const db = config.roles.includes('hub') ? await openNodeStore(dir, config.name) : undefined;
   const abort = new AbortController();
   const stops: (() => Promise<void>)[] = [];
   const running: RunningNode = {
@@ -49,11 +50,11 @@ export async function startNode(
     stop: async () => {
       abort.abort();
       for (const s of stops.reverse()) await s();
-      await db.close();
+      await db?.close();
     },
   };
 
-  if (config.roles.includes('hub')) {
+  if (db) {
     const hub = new Hub(db, log.child({ part: 'hub' }));
     const token = await apiToken(dir);
     const app = createHubApp({ hub, db, key, log, token, nodeName: config.name });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalNetwork } from '../../dist/src/node/index.js';
-import type { JobSummary } from '../../dist/src/federation/index.js';
+import type { LocalNetwork } from '../../src/node/index.js';
+import type { JobSummary } from '../../src/federation/index.js';
 import { heartNetwork, quickJob } from '../support/heart-network.js';
 
 let net: LocalNetwork | undefined;
@@ -32,7 +32,7 @@ describe('federated training across OS processes', () => {
     net = await heartNetwork();
     await net.startAll();
     const client = await net.client();
-    const { id } = await client.startJob('heart', quickJob({ rounds: 4 }));
+    const { id } = await client.startJob('heart', quickJob({ rounds: 4, roundTimeoutMs: 60_000 }));
     const job = await waitFor(client, id, (j) => j.status !== 'running');
     expect(job.error).toBeNull();
     expect(job.status).toBe('finished');

@@ -1,11 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalNetwork } from '../../dist/src/node/index.js';
-import type { LocalNetworkSpec } from '../../dist/src/node/index.js';
-import { heartDiseaseNetwork } from '../../dist/src/cli/demo/heart-network.js';
-import { heartJobSpec } from '../../dist/src/cli/demo/run-demo.js';
-import type { TrainJobSpec } from '../../dist/src/federation/index.js';
+import { LocalNetwork } from '../../src/node/index.js';
+import type { LocalNetworkSpec } from '../../src/node/index.js';
+import { heartDiseaseNetwork } from '../../src/cli/demo/heart-network.js';
+import { heartJobSpec } from '../../src/cli/demo/run-demo.js';
+import type { TrainJobSpec } from '../../src/federation/index.js';
 
 /** The demo's four hospitals as real processes, in a fresh temporary directory. */
 export async function heartNetwork(

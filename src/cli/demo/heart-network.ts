@@ -1,11 +1,9 @@
 import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HEART_DISEASE_SITES } from '../../learning/index.js';
 import type { DatasetConfig } from '../../learning/index.js';
+import { packageRoot } from '../../node/index.js';
 import type { LocalNetworkSpec } from '../../node/index.js';
 
-/** The repository root, where data/ lives (this file runs from dist/src/cli/demo/). */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 const INSTITUTIONS: Record<string, { institution: string; jurisdiction: string }> = {
   cleveland: { institution: 'Cleveland Clinic Foundation, Ohio', jurisdiction: 'US' },
@@ -14,7 +12,7 @@ const INSTITUTIONS: Record<string, { institution: string; jurisdiction: string }
   'long-beach': { institution: 'V.A. Medical Center, Long Beach, California', jurisdiction: 'US' },
 };
 
-export function absoluteDataset(ds: DatasetConfig, root = PACKAGE_ROOT): DatasetConfig {
+export function absoluteDataset(ds: DatasetConfig, root = packageRoot()): DatasetConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : join(root, p));
   return {
     ...ds,
