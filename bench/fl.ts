@@ -78,7 +78,11 @@ function measure(name: string, job: JobSummary, peaks: { hub: number; sites: num
     overheadRatio: mean(roundMs) / mean(slowest),
     bytesPerRound: { updates, tasks, total: updates + tasks },
     modelBytes,
-    peakMemoryMiB: { hub: peaks.hub, siteMax: Math.max(...peaks.sites), siteMean: mean(peaks.sites) },
+    peakMemoryMiB: {
+      hub: peaks.hub,
+      siteMax: Math.max(...peaks.sites),
+      siteMean: mean(peaks.sites),
+    },
   };
 }
 

@@ -23,7 +23,9 @@ function assertHubStopped(dir: string): void {
   } catch {
     return;
   }
-  throw new Error(`the hub in ${dir} is running (pid ${pid}); stop it before changing collaborations`);
+  throw new Error(
+    `the hub in ${dir} is running (pid ${pid}); stop it before changing collaborations`,
+  );
 }
 
 export function collabCommands(): Command {
@@ -37,12 +39,14 @@ export function collabCommands(): Command {
     .requiredOption('--domain <domain>', 'healthcare, environmental-protection or clean-energy')
     .option('--title <text>', 'a readable title', '')
     .option('--member <identity.json>', "a member's identity card (repeatable)", collect)
-    .action(async (o: { dir: string; id: string; domain: string; title: string; member?: string[] }) => {
-      assertHubStopped(o.dir);
-      const cards = await Promise.all((o.member ?? []).map(readIdentityCard));
-      await createCollaborationAt(o.dir, { id: o.id, domain: o.domain, title: o.title }, cards);
-      console.log(`collaboration ${o.id} (${o.domain}) created with ${cards.length + 1} members`);
-    });
+    .action(
+      async (o: { dir: string; id: string; domain: string; title: string; member?: string[] }) => {
+        assertHubStopped(o.dir);
+        const cards = await Promise.all((o.member ?? []).map(readIdentityCard));
+        await createCollaborationAt(o.dir, { id: o.id, domain: o.domain, title: o.title }, cards);
+        console.log(`collaboration ${o.id} (${o.domain}) created with ${cards.length + 1} members`);
+      },
+    );
 
   collab
     .command('members')
@@ -55,7 +59,9 @@ export function collabCommands(): Command {
       const db = await openNodeStore(o.dir, hub.config.name);
       try {
         for (const m of await listMembers(db, o.id)) {
-          console.log(`${m.name.padEnd(16)} ${m.jurisdiction}  ${m.roles.join(',').padEnd(10)} ${m.keyId}  ${m.institution}`);
+          console.log(
+            `${m.name.padEnd(16)} ${m.jurisdiction}  ${m.roles.join(',').padEnd(10)} ${m.keyId}  ${m.institution}`,
+          );
         }
       } finally {
         await db.close();

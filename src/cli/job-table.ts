@@ -18,9 +18,13 @@ export function formatJobTable(job: JobSummary): string {
     lines.push(
       `${site.padEnd(16)} ${(local ? local.accuracy.toFixed(3) : '-').padStart(10)} ${fed.accuracy
         .toFixed(3)
-        .padStart(10)} ${(gain !== undefined ? (gain >= 0 ? '+' : '') + gain.toFixed(3) : '-').padStart(8)}`,
+        .padStart(
+          10,
+        )} ${(gain !== undefined ? (gain >= 0 ? '+' : '') + gain.toFixed(3) : '-').padStart(8)}`,
     );
   }
-  lines.push(`${'pooled test'.padEnd(16)} ${''.padStart(10)} ${(n > 0 ? correct / n : 0).toFixed(3).padStart(10)}   (${n} rows, counted at the sites)`);
+  lines.push(
+    `${'pooled test'.padEnd(16)} ${''.padStart(10)} ${(n > 0 ? correct / n : 0).toFixed(3).padStart(10)}   (${n} rows, counted at the sites)`,
+  );
   return lines.join('\n');
 }

@@ -34,40 +34,51 @@ export function nodeCommands(): Command {
     .requiredOption('--name <name>', 'node name (lower-case, digits, dashes)')
     .requiredOption('--institution <text>', 'legal name of the institution that runs it')
     .requiredOption('--jurisdiction <code>', 'ISO 3166-1 alpha-2 country code, e.g. US, HU, CH')
-    .addOption(new Option('--role <role>', 'hub, site, witness or compute (repeatable)').argParser(collect))
+    .addOption(
+      new Option('--role <role>', 'hub, site, witness or compute (repeatable)').argParser(collect),
+    )
     .option('--port <port>', 'port a hub listens on (0 = any free port)', (v) => Number(v))
     .option('--hub-url <url>', 'URL of the hub this site connects to')
     .option('--hub-identity <file>', "the hub's identity.json (its public key)")
     .option('--collab <id>', 'collaboration this site takes part in (repeatable)', collect)
-    .option('--dataset <file>', 'dataset declaration JSON (id, path, schema, split) (repeatable)', collect)
-    .action(async (o: {
-      dir: string;
-      name: string;
-      institution: string;
-      jurisdiction: string;
-      role?: string[];
-      port?: number;
-      hubUrl?: string;
-      hubIdentity?: string;
-      collab?: string[];
-      dataset?: string[];
-    }) => {
-      const hub = o.hubIdentity ? await readIdentityCard(o.hubIdentity) : undefined;
-      if (o.hubUrl && !hub) throw new Error('--hub-url needs --hub-identity (the hub public key)');
-      const created = await initNodeDirectory(o.dir, {
-        name: o.name,
-        institution: o.institution,
-        jurisdiction: o.jurisdiction,
-        roles: o.role ?? ['site'],
-        ...(o.port !== undefined ? { listen: { host: '127.0.0.1', port: o.port } } : {}),
-        ...(hub && o.hubUrl ? { hub: { url: o.hubUrl, keyId: hub.keyId, publicKey: hub.publicKey } } : {}),
-        collaborations: o.collab ?? [],
-        datasets: await Promise.all((o.dataset ?? []).map(readDatasetConfig)),
-      });
-      console.log(`node ${created.config.name} created in ${o.dir}`);
-      console.log(`  key id   ${created.key.keyId} (private key in ${o.dir}/keys, mode 0600)`);
-      console.log(`  identity ${o.dir}/identity.json: hand this file to your hub`);
-    });
+    .option(
+      '--dataset <file>',
+      'dataset declaration JSON (id, path, schema, split) (repeatable)',
+      collect,
+    )
+    .action(
+      async (o: {
+        dir: string;
+        name: string;
+        institution: string;
+        jurisdiction: string;
+        role?: string[];
+        port?: number;
+        hubUrl?: string;
+        hubIdentity?: string;
+        collab?: string[];
+        dataset?: string[];
+      }) => {
+        const hub = o.hubIdentity ? await readIdentityCard(o.hubIdentity) : undefined;
+        if (o.hubUrl && !hub)
+          throw new Error('--hub-url needs --hub-identity (the hub public key)');
+        const created = await initNodeDirectory(o.dir, {
+          name: o.name,
+          institution: o.institution,
+          jurisdiction: o.jurisdiction,
+          roles: o.role ?? ['site'],
+          ...(o.port !== undefined ? { listen: { host: '127.0.0.1', port: o.port } } : {}),
+          ...(hub && o.hubUrl
+            ? { hub: { url: o.hubUrl, keyId: hub.keyId, publicKey: hub.publicKey } }
+            : {}),
+          collaborations: o.collab ?? [],
+          datasets: await Promise.all((o.dataset ?? []).map(readDatasetConfig)),
+        });
+        console.log(`node ${created.config.name} created in ${o.dir}`);
+        console.log(`  key id   ${created.key.keyId} (private key in ${o.dir}/keys, mode 0600)`);
+        console.log(`  identity ${o.dir}/identity.json: hand this file to your hub`);
+      },
+    );
 
   node
     .command('start')

@@ -66,7 +66,10 @@ export class Hub {
   async startJob(collabId: string, rawSpec: unknown): Promise<JobRecord> {
     const parsed = TrainJobSpec.safeParse(rawSpec);
     if (!parsed.success) {
-      throw new Refusal(400, `invalid job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      throw new Refusal(
+        400,
+        `invalid job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     }
     const sites = await this.context.sitesOf(collabId);
     if (sites.length === 0) throw new Refusal(404, `collaboration ${collabId} has no data sites`);
@@ -129,10 +132,18 @@ export class Hub {
     }
     const report = parsed.data;
     if (envelope.type !== report.kind || envelope.round !== report.round) {
-      throw new Refusal(400, `envelope says ${envelope.type}/${envelope.round} but the report is ${report.kind}/${report.round}`);
+      throw new Refusal(
+        400,
+        `envelope says ${envelope.type}/${envelope.round} but the report is ${report.kind}/${report.round}`,
+      );
     }
     const posted = this.board.get(report.taskId);
-    if (!posted || posted.collab !== collab || posted.task.kind !== report.kind || posted.task.round !== report.round) {
+    if (
+      !posted ||
+      posted.collab !== collab ||
+      posted.task.kind !== report.kind ||
+      posted.task.round !== report.round
+    ) {
       throw new Refusal(409, `task ${report.taskId} is not open (round closed or never offered)`);
     }
     if (!posted.recipients.has(site)) {
@@ -141,7 +152,8 @@ export class Hub {
     try {
       await this.persist(site, report, frame.tensors, posted, body);
     } catch (e) {
-      if (e instanceof DuplicateReport || e instanceof RoundClosed) throw new Refusal(409, e.message);
+      if (e instanceof DuplicateReport || e instanceof RoundClosed)
+        throw new Refusal(409, e.message);
       throw e;
     }
     this.board.markReported(report.taskId, site);

@@ -153,7 +153,8 @@ export class JobDriver {
       Math.min(sites.length, this.job.spec.minSites),
     );
     const byHash = new Map<string, string[]>();
-    for (const [site, r] of reports) byHash.set(r.schemaHash, [...(byHash.get(r.schemaHash) ?? []), site]);
+    for (const [site, r] of reports)
+      byHash.set(r.schemaHash, [...(byHash.get(r.schemaHash) ?? []), site]);
     if (byHash.size > 1) {
       // The largest group is the reference; every other site is named with its differences.
       const groups = [...byHash.values()].sort((a, b) => b.length - a.length);

@@ -102,7 +102,9 @@ export async function saveReport(db: Db, site: string, report: Report): Promise<
     [report.jobId, site, report.kind, report.round, JSON.stringify(report), Date.now()],
   );
   if (inserted.length === 0) {
-    throw new DuplicateReport(`site ${site} already reported ${report.kind} for round ${report.round}`);
+    throw new DuplicateReport(
+      `site ${site} already reported ${report.kind} for round ${report.round}`,
+    );
   }
 }
 

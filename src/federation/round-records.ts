@@ -64,7 +64,11 @@ export interface UpdateRecord {
   receivedAt: number;
 }
 
-export async function getRound(db: Db, jobId: string, round: number): Promise<RoundRecord | undefined> {
+export async function getRound(
+  db: Db,
+  jobId: string,
+  round: number,
+): Promise<RoundRecord | undefined> {
   const rows = await db.query<RoundRow>('select * from rounds where job_id = $1 and round = $2', [
     jobId,
     round,
@@ -73,10 +77,9 @@ export async function getRound(db: Db, jobId: string, round: number): Promise<Ro
 }
 
 export async function listRounds(db: Db, jobId: string): Promise<RoundRecord[]> {
-  const rows = await db.query<RoundRow>(
-    'select * from rounds where job_id = $1 order by round',
-    [jobId],
-  );
+  const rows = await db.query<RoundRow>('select * from rounds where job_id = $1 order by round', [
+    jobId,
+  ]);
   return rows.map(toRound);
 }
 

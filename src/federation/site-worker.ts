@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  evaluate,
-  featurize,
-  localStatistics,
-  schemaHash,
-  trainLocal,
-} from '../learning/index.js';
+import { evaluate, featurize, localStatistics, schemaHash, trainLocal } from '../learning/index.js';
 import type { DatasetConfig, ModelSpec, Preprocessing, SiteDataset } from '../learning/index.js';
 import type { Weights } from '../learning/weights.js';
 import type { Evaluation, Report, Task } from './protocol.js';
@@ -52,7 +46,11 @@ export class SiteWorker {
         };
       case 'statistics':
         return {
-          report: { ...base, kind: 'statistics', statistics: localStatistics(ds.data.train, schema) },
+          report: {
+            ...base,
+            kind: 'statistics',
+            statistics: localStatistics(ds.data.train, schema),
+          },
           tensors: [],
         };
       case 'baseline': {
@@ -129,11 +127,7 @@ export class SiteWorker {
   }
 }
 
-async function evaluation(
-  model: ModelSpec,
-  weights: Weights,
-  data: Features,
-): Promise<Evaluation> {
+async function evaluation(model: ModelSpec, weights: Weights, data: Features): Promise<Evaluation> {
   const e = await evaluate(model, weights, data);
   return { loss: e.loss, accuracy: e.accuracy, correct: e.correct, n: e.n };
 }

@@ -1,6 +1,12 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { EnvelopeRefusal, EnvelopeVerifier, fromHeaders, sealEnvelope, toHeaders } from '../identity/index.js';
+import {
+  EnvelopeRefusal,
+  EnvelopeVerifier,
+  fromHeaders,
+  sealEnvelope,
+  toHeaders,
+} from '../identity/index.js';
 import type { NodeKey } from '../identity/index.js';
 import { Hub, Refusal, findMember, summarizeJob } from '../federation/index.js';
 import type { Db } from '../store/index.js';
@@ -40,7 +46,8 @@ export function createHubApp(deps: ServerDeps): Hono {
   async function verified(c: Context, type: string | undefined) {
     const collab = c.req.param('collab') ?? '';
     const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) throw new Refusal(413, `body of ${length} bytes exceeds ${MAX_BODY_BYTES}`);
+    if (length > MAX_BODY_BYTES)
+      throw new Refusal(413, `body of ${length} bytes exceeds ${MAX_BODY_BYTES}`);
     const body = new Uint8Array(await c.req.arrayBuffer());
     const sealed = fromHeaders(c.req.raw.headers);
     const envelope = await verifier.verify(sealed, body, { collab, ...(type ? { type } : {}) });
@@ -69,7 +76,11 @@ export function createHubApp(deps: ServerDeps): Hono {
     const { envelope, collab } = await verified(c, 'poll');
     const posted = await hub.nextTask(collab, envelope.sender, LONG_POLL_MS, c.req.raw.signal);
     if (!posted) return c.body(null, 204);
-    const sealed = sealEnvelope(key, { collab, type: 'task', round: posted.task.round }, posted.frame);
+    const sealed = sealEnvelope(
+      key,
+      { collab, type: 'task', round: posted.task.round },
+      posted.frame,
+    );
     return c.body(posted.frame as Uint8Array<ArrayBuffer>, 200, {
       ...toHeaders(sealed),
       'content-type': 'application/octet-stream',
@@ -79,7 +90,10 @@ export function createHubApp(deps: ServerDeps): Hono {
   app.post('/v1/collabs/:collab/reports', async (c) => {
     const { envelope, body, collab } = await verified(c, undefined);
     const report = await hub.acceptReport(collab, envelope.sender, envelope, body);
-    log.info({ site: envelope.sender, kind: report.kind, round: report.round, bytes: body.byteLength }, 'report accepted');
+    log.info(
+      { site: envelope.sender, kind: report.kind, round: report.round, bytes: body.byteLength },
+      'report accepted',
+    );
     return c.json({ accepted: true, taskId: report.taskId, bytes: body.byteLength });
   });
 
@@ -108,7 +122,8 @@ export function createHubApp(deps: ServerDeps): Hono {
     } catch {
       throw new Refusal(400, 'request body is not JSON');
     }
-    if (typeof body.collab !== 'string') throw new Refusal(400, 'collab: expected a collaboration id');
+    if (typeof body.collab !== 'string')
+      throw new Refusal(400, 'collab: expected a collaboration id');
     const job = await hub.startJob(body.collab, body.spec);
     return c.json({ id: job.id, status: job.status, phase: job.phase }, 201);
   });

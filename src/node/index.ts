@@ -1,5 +1,11 @@
 export { NodeConfig, IdentityCard, HubLink, NodeRole, ConfigError } from './config.js';
-export { initNodeDirectory, openNodeDirectory, readIdentityCard, identityCard, apiToken } from './node-dir.js';
+export {
+  initNodeDirectory,
+  openNodeDirectory,
+  readIdentityCard,
+  identityCard,
+  apiToken,
+} from './node-dir.js';
 export { startNode, openNodeStore } from './start.js';
 export type { RunningNode } from './start.js';
 export { MemberClient } from './member-client.js';

@@ -23,7 +23,6 @@ export interface LocalNetworkSpec {
   collab: { id: string; domain: string; title?: string };
 }
 
-
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer();
@@ -58,7 +57,11 @@ export class LocalNetwork {
       roles: ['hub'],
       listen: { host: '127.0.0.1', port },
     });
-    const hubLink = { url: hubUrl, keyId: hub.key.keyId, publicKey: identityCard(hub.config, hub.key).publicKey };
+    const hubLink = {
+      url: hubUrl,
+      keyId: hub.key.keyId,
+      publicKey: identityCard(hub.config, hub.key).publicKey,
+    };
     const cards = [];
     for (const site of spec.sites) {
       const created = await initNodeDirectory(join(workdir, site.name), {
@@ -94,7 +97,8 @@ export class LocalNetwork {
     if (isHub) {
       const deadline = Date.now() + 30_000;
       while (!existsSync(endpoint)) {
-        if (child.exitCode !== null) throw new Error(`hub exited (${child.exitCode}): ${stderr.trim()}`);
+        if (child.exitCode !== null)
+          throw new Error(`hub exited (${child.exitCode}): ${stderr.trim()}`);
         if (Date.now() > deadline) throw new Error('hub did not start within 30 s');
         await sleep(25);
       }
@@ -113,7 +117,9 @@ export class LocalNetwork {
 
   pids(): Record<string, number> {
     return Object.fromEntries(
-      [...this.processes].flatMap(([n, p]) => (p.pid !== undefined && p.exitCode === null ? [[n, p.pid]] : [])),
+      [...this.processes].flatMap(([n, p]) =>
+        p.pid !== undefined && p.exitCode === null ? [[n, p.pid]] : [],
+      ),
     );
   }
 

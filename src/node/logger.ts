@@ -23,7 +23,8 @@ export function createLogger(opts: {
       censor: '[redacted]',
     },
   };
-  if (opts.file) return pino(options, pino.destination({ dest: opts.file, sync: false, mkdir: true }));
+  if (opts.file)
+    return pino(options, pino.destination({ dest: opts.file, sync: false, mkdir: true }));
   const usePretty = opts.pretty ?? process.stderr.isTTY;
   if (usePretty) return pino(options, pretty({ colorize: true, sync: true, destination: 2 }));
   return pino(options, pino.destination(2));

@@ -15,7 +15,9 @@ export class MemberClient {
   static async forHubDirectory(dir: string): Promise<MemberClient> {
     const path = join(dir, ENDPOINT_FILE);
     if (!existsSync(path)) {
-      throw new Error(`the hub in ${dir} is not running (no ${ENDPOINT_FILE}); start it with: converge node start --dir ${dir}`);
+      throw new Error(
+        `the hub in ${dir} is not running (no ${ENDPOINT_FILE}); start it with: converge node start --dir ${dir}`,
+      );
     }
     const endpoint = z.object({ url: z.string() }).parse(JSON.parse(await readFile(path, 'utf8')));
     return new MemberClient(endpoint.url, await apiToken(dir));
@@ -47,7 +49,9 @@ export class MemberClient {
     return this.call('POST', '/v1/jobs', { collab, spec });
   }
 
-  refusals(): Promise<{ id: number; at: number; sender: string | null; status: number; reason: string }[]> {
+  refusals(): Promise<
+    { id: number; at: number; sender: string | null; status: number; reason: string }[]
+  > {
     return this.call('GET', '/v1/refusals');
   }
 

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { generateNodeKey, loadNodeKey, publicKeyToBase64, writeNodeKey } from '../identity/index.js';
+import {
+  generateNodeKey,
+  loadNodeKey,
+  publicKeyToBase64,
+  writeNodeKey,
+} from '../identity/index.js';
 import type { NodeKey } from '../identity/index.js';
 import {
   CONFIG_FILE,
@@ -29,9 +34,12 @@ export interface NodeDirectory {
 
 export async function initNodeDirectory(dir: string, config: unknown): Promise<NodeDirectory> {
   const parsed = NodeConfig.safeParse(config);
-  if (!parsed.success) throw new ConfigError(`invalid node config: ${describeZodError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ConfigError(`invalid node config: ${describeZodError(parsed.error)}`);
   if (existsSync(join(dir, CONFIG_FILE))) {
-    throw new ConfigError(`${dir} already holds a node (${CONFIG_FILE} exists); refusing to overwrite`);
+    throw new ConfigError(
+      `${dir} already holds a node (${CONFIG_FILE} exists); refusing to overwrite`,
+    );
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const key = generateNodeKey();
@@ -80,10 +88,4 @@ export const ENDPOINT_FILE = join('run', 'endpoint.json');
 export async function writeEndpoint(dir: string, endpoint: { url: string; pid: number }) {
   await mkdir(join(dir, 'run'), { recursive: true });
   await writeJsonFile(join(dir, ENDPOINT_FILE), endpoint);
-}
-
-export function validateConfigShape(raw: unknown): NodeConfig {
-  const parsed = NodeConfig.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(describeZodError(parsed.error));
-  return parsed.data;
 }

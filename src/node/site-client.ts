@@ -47,14 +47,23 @@ export class SiteClient {
         backoff = RETRY_MIN_MS;
       } catch (e) {
         if (signal.aborted) return;
-        this.log.warn({ err: (e as Error).message, retryMs: backoff }, 'hub unreachable or task failed');
+        this.log.warn(
+          { err: (e as Error).message, retryMs: backoff },
+          'hub unreachable or task failed',
+        );
         await sleep(backoff, undefined, { signal }).catch(() => {});
         backoff = Math.min(RETRY_MAX_MS, backoff * 2);
       }
     }
   }
 
-  private async send(path: string, type: string, round: number, body: Uint8Array, signal: AbortSignal) {
+  private async send(
+    path: string,
+    type: string,
+    round: number,
+    body: Uint8Array,
+    signal: AbortSignal,
+  ) {
     const sealed = sealEnvelope(this.key, { collab: this.collab, type, round }, body);
     return fetch(new URL(path, this.hub.url), {
       method: 'POST',
@@ -65,17 +74,32 @@ export class SiteClient {
   }
 
   private async pollOnce(signal: AbortSignal): Promise<void> {
-    const res = await this.send(`/v1/collabs/${this.collab}/tasks`, 'poll', 0, new Uint8Array(0), signal);
+    const res = await this.send(
+      `/v1/collabs/${this.collab}/tasks`,
+      'poll',
+      0,
+      new Uint8Array(0),
+      signal,
+    );
     if (res.status === 204) return;
     if (!res.ok) throw new Error(`poll refused: ${res.status} ${await res.text()}`);
     const body = new Uint8Array(await res.arrayBuffer());
-    await this.hubVerifier.verify(fromHeaders(res.headers), body, { collab: this.collab, type: 'task' });
+    await this.hubVerifier.verify(fromHeaders(res.headers), body, {
+      collab: this.collab,
+      type: 'task',
+    });
     const frame = decodeFrame(body);
     const task = Task.parse(frame.meta);
     this.log.info({ task: task.taskId, kind: task.kind, round: task.round }, 'task received');
     const { report, tensors } = await this.worker.perform(task, frame.tensors);
     const reply = encodeFrame(report, tensors);
-    const ack = await this.send(`/v1/collabs/${this.collab}/reports`, report.kind, report.round, reply, signal);
+    const ack = await this.send(
+      `/v1/collabs/${this.collab}/reports`,
+      report.kind,
+      report.round,
+      reply,
+      signal,
+    );
     if (ack.status === 409) {
       // Our report arrived late (round closed) or twice: the hub keeps what it has; move on.
       this.log.warn({ task: task.taskId, reason: await ack.text() }, 'report not taken');

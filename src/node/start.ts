@@ -77,12 +77,18 @@ export async function startNode(
   }
 
   if (config.roles.includes('site')) {
-    if (!config.hub) throw new Error(`site ${config.name} has no hub in its config (hub.url, hub.keyId, hub.publicKey)`);
+    if (!config.hub)
+      throw new Error(
+        `site ${config.name} has no hub in its config (hub.url, hub.keyId, hub.publicKey)`,
+      );
     const datasets = new Map<string, LoadedDataset>();
     for (const ds of config.datasets) {
       const data = await loadSiteDataset(ds, resolve(dir));
       datasets.set(ds.id, { config: ds, data });
-      log.info({ dataset: ds.id, train: data.train.length, test: data.test.length, dropped: data.dropped }, 'dataset loaded');
+      log.info(
+        { dataset: ds.id, train: data.train.length, test: data.test.length, dropped: data.dropped },
+        'dataset loaded',
+      );
     }
     const worker = new SiteWorker(config.name, datasets);
     const loops = config.collaborations.map((collab) =>
@@ -91,7 +97,10 @@ export async function startNode(
     stops.push(async () => {
       await Promise.allSettled(loops);
     });
-    log.info({ hub: config.hub.url, collaborations: config.collaborations }, 'site polling its hub');
+    log.info(
+      { hub: config.hub.url, collaborations: config.collaborations },
+      'site polling its hub',
+    );
   }
   return running;
 }

@@ -1,6 +1,12 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Hub, Refusal, SiteWorker, addMember, createCollaboration } from '../../src/federation/index.js';
+import {
+  Hub,
+  Refusal,
+  SiteWorker,
+  addMember,
+  createCollaboration,
+} from '../../src/federation/index.js';
 import type { Report } from '../../src/federation/index.js';
 import { generateNodeKey } from '../../src/identity/index.js';
 import { loadSiteDataset } from '../../src/learning/index.js';
@@ -21,9 +27,20 @@ beforeEach(async () => {
   await createCollaboration(db, { id: 'heart', domain: 'healthcare', title: '' });
   for (const site of heartDiseaseNetwork().sites) {
     const key = generateNodeKey();
-    await addMember(db, 'heart', { ...site, keyId: site.name, roles: ['site'], publicKey: key.publicKey });
+    await addMember(db, 'heart', {
+      ...site,
+      keyId: site.name,
+      roles: ['site'],
+      publicKey: key.publicKey,
+    });
     const ds = site.datasets[0]!;
-    sites.set(site.name, new SiteWorker(site.name, new Map([['heart', { config: ds, data: await loadSiteDataset(ds, '/') }]])));
+    sites.set(
+      site.name,
+      new SiteWorker(
+        site.name,
+        new Map([['heart', { config: ds, data: await loadSiteDataset(ds, '/') }]]),
+      ),
+    );
   }
 });
 afterEach(async () => {
@@ -36,7 +53,10 @@ async function answer(site: string, edit?: (r: Report, t: Float32Array[]) => voi
   const posted = await hub.nextTask('heart', site, 10_000);
   if (!posted) throw new Error(`no task for ${site}`);
   const { report, tensors } = await sites.get(site)!.perform(posted.task, posted.tensors);
-  edit?.(report, tensors.map((t) => t.data));
+  edit?.(
+    report,
+    tensors.map((t) => t.data),
+  );
   const body = encodeFrame(report, tensors);
   const envelope = { type: report.kind, round: report.round };
   return { report, body, accept: () => hub.acceptReport('heart', site, envelope, body) };
@@ -81,7 +101,10 @@ describe('hub round state machine', () => {
   });
 
   it('fails the job with a clear error when fewer than minSites answer', async () => {
-    const job = await hub.startJob('heart', quickJob({ rounds: 1, minSites: 3, setupTimeoutMs: 200, roundTimeoutMs: 50 }));
+    const job = await hub.startJob(
+      'heart',
+      quickJob({ rounds: 1, minSites: 3, setupTimeoutMs: 200, roundTimeoutMs: 50 }),
+    );
     await (await answer('cleveland')).accept();
     await (await answer('hungary')).accept();
     await hub.settled(job.id);

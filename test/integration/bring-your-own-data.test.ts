@@ -15,7 +15,8 @@ import { cliEntry, freePort, packageRoot } from '../../src/node/index.js';
  * above 75 µg/m³?), dataset declarations and a job spec from examples/air-quality.
  */
 const run = promisify(execFile);
-const converge = (...args: string[]) => run(process.execPath, [cliEntry(), ...args], { cwd: packageRoot() });
+const converge = (...args: string[]) =>
+  run(process.execPath, [cliEntry(), ...args], { cwd: packageRoot() });
 const started: ChildProcess[] = [];
 
 afterAll(() => {
@@ -27,27 +28,89 @@ describe('bring your own data through the CLI', () => {
     const work = await mkdtemp(join(tmpdir(), 'converge-byod-'));
     const examples = join(packageRoot(), 'examples', 'air-quality');
     const port = await freePort();
-    await converge('node', 'init', '--dir', join(work, 'hub'), '--name', 'hub', '--institution', 'Air study hub',
-      '--jurisdiction', 'CN', '--role', 'hub', '--port', String(port));
+    await converge(
+      'node',
+      'init',
+      '--dir',
+      join(work, 'hub'),
+      '--name',
+      'hub',
+      '--institution',
+      'Air study hub',
+      '--jurisdiction',
+      'CN',
+      '--role',
+      'hub',
+      '--port',
+      String(port),
+    );
     const stations = ['dongsi', 'changping', 'huairou'];
     for (const s of stations) {
-      await converge('node', 'init', '--dir', join(work, s), '--name', s, '--institution', `${s} monitoring station`,
-        '--jurisdiction', 'CN', '--role', 'site', '--hub-url', `http://127.0.0.1:${port}`,
-        '--hub-identity', join(work, 'hub', 'identity.json'), '--collab', 'air',
-        '--dataset', join(examples, `${s}.dataset.json`));
+      await converge(
+        'node',
+        'init',
+        '--dir',
+        join(work, s),
+        '--name',
+        s,
+        '--institution',
+        `${s} monitoring station`,
+        '--jurisdiction',
+        'CN',
+        '--role',
+        'site',
+        '--hub-url',
+        `http://127.0.0.1:${port}`,
+        '--hub-identity',
+        join(work, 'hub', 'identity.json'),
+        '--collab',
+        'air',
+        '--dataset',
+        join(examples, `${s}.dataset.json`),
+      );
     }
-    await converge('collab', 'create', '--dir', join(work, 'hub'), '--id', 'air', '--domain', 'environmental-protection',
-      ...stations.flatMap((s) => ['--member', join(work, s, 'identity.json')]));
+    await converge(
+      'collab',
+      'create',
+      '--dir',
+      join(work, 'hub'),
+      '--id',
+      'air',
+      '--domain',
+      'environmental-protection',
+      ...stations.flatMap((s) => ['--member', join(work, s, 'identity.json')]),
+    );
 
     for (const dir of ['hub', ...stations]) {
-      const p = spawn(process.execPath, [cliEntry(), 'node', 'start', '--dir', join(work, dir), '--log-file', join(work, dir, 'node.log')], { stdio: 'ignore' });
+      const p = spawn(
+        process.execPath,
+        [
+          cliEntry(),
+          'node',
+          'start',
+          '--dir',
+          join(work, dir),
+          '--log-file',
+          join(work, dir, 'node.log'),
+        ],
+        { stdio: 'ignore' },
+      );
       started.push(p);
       if (dir === 'hub') {
         while (!existsSync(join(work, 'hub', 'run', 'endpoint.json'))) await sleep(50);
       }
     }
-    const { stdout } = await converge('train', '--dir', join(work, 'hub'), '--collab', 'air',
-      '--spec', join(examples, 'job.json'), '--json', join(work, 'job.json'));
+    const { stdout } = await converge(
+      'train',
+      '--dir',
+      join(work, 'hub'),
+      '--collab',
+      'air',
+      '--spec',
+      join(examples, 'job.json'),
+      '--json',
+      join(work, 'job.json'),
+    );
     expect(stdout).toMatch(/dongsi/);
     expect(stdout).toMatch(/pooled test/);
     const job = JSON.parse(await readFile(join(work, 'job.json'), 'utf8')) as {
@@ -66,8 +129,20 @@ describe('bring your own data through the CLI', () => {
 
   it('names the field when a dataset declaration is wrong', async () => {
     const work = await mkdtemp(join(tmpdir(), 'converge-byod-bad-'));
-    const result = converge('node', 'init', '--dir', join(work, 's'), '--name', 's', '--institution', 'x',
-      '--jurisdiction', 'XX', '--role', 'site');
+    const result = converge(
+      'node',
+      'init',
+      '--dir',
+      join(work, 's'),
+      '--name',
+      's',
+      '--institution',
+      'x',
+      '--jurisdiction',
+      'XX',
+      '--role',
+      'site',
+    );
     await expect(result).rejects.toThrow(/jurisdiction: an ISO 3166-1 alpha-2 code/);
   });
 });

@@ -26,14 +26,25 @@ interface SendOptions {
   tamper?: (headers: Record<string, string>) => void;
 }
 
-async function send(path: string, type: string, round: number, body: Uint8Array, o: SendOptions = {}) {
+async function send(
+  path: string,
+  type: string,
+  round: number,
+  body: Uint8Array,
+  o: SendOptions = {},
+) {
   const sealed = sealEnvelope(o.key ?? cleveland, { collab: 'heart', type, round }, body, o.now);
   const headers: Record<string, string> = { ...toHeaders(sealed) };
   o.tamper?.(headers);
-  return fetch(new URL(path, net.hubUrl), { method: "POST", headers, body: body as Uint8Array<ArrayBuffer> });
+  return fetch(new URL(path, net.hubUrl), {
+    method: 'POST',
+    headers,
+    body: body as Uint8Array<ArrayBuffer>,
+  });
 }
 
-const poll = (o: SendOptions = {}) => send('/v1/collabs/heart/tasks', 'poll', 0, new Uint8Array(0), o);
+const poll = (o: SendOptions = {}) =>
+  send('/v1/collabs/heart/tasks', 'poll', 0, new Uint8Array(0), o);
 
 describe('the hub refuses forged, stale and replayed messages, and records each refusal', () => {
   it('refuses a key that is not a member (401)', async () => {
@@ -43,8 +54,14 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
   });
 
   it('refuses a bad signature (401)', async () => {
-    const other = sealEnvelope(generateNodeKey(), { collab: 'heart', type: 'poll', round: 0 }, new Uint8Array(0));
-    const res = await poll({ tamper: (h) => (h['converge-signature'] = toHeaders(other)['converge-signature']) });
+    const other = sealEnvelope(
+      generateNodeKey(),
+      { collab: 'heart', type: 'poll', round: 0 },
+      new Uint8Array(0),
+    );
+    const res = await poll({
+      tamper: (h) => (h['converge-signature'] = toHeaders(other)['converge-signature']),
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: string }).error).toMatch(/signature/);
   });
@@ -56,7 +73,11 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
   });
 
   it('refuses a replayed nonce (409)', async () => {
-    const sealed = sealEnvelope(cleveland, { collab: 'heart', type: 'poll', round: 0 }, new Uint8Array(0));
+    const sealed = sealEnvelope(
+      cleveland,
+      { collab: 'heart', type: 'poll', round: 0 },
+      new Uint8Array(0),
+    );
     const headers = { ...toHeaders(sealed) };
     const url = new URL('/v1/collabs/heart/reports', net.hubUrl);
     // Sent to the reports route so it does not long-poll; the first is refused as malformed (400).
@@ -70,7 +91,10 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
   it('refuses NaN and wrong-shape updates and duplicates; the round goes on with the valid one', async () => {
     const client = await net.client();
     const spec = net.spec.sites.find((s) => s.name === 'cleveland')!.datasets[0]!;
-    const worker = new SiteWorker('cleveland', new Map([['heart', { config: spec, data: await loadSiteDataset(spec, '/') }]]));
+    const worker = new SiteWorker(
+      'cleveland',
+      new Map([['heart', { config: spec, data: await loadSiteDataset(spec, '/') }]]),
+    );
     const { id } = await client.startJob('heart', quickJob({ rounds: 2 }));
     for (;;) {
       const res = await poll();
@@ -79,16 +103,24 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
       const frame = decodeFrame(new Uint8Array(await res.arrayBuffer()));
       const task = Task.parse(frame.meta);
       const { report, tensors } = await worker.perform(task, frame.tensors);
-      const reply = (t: typeof tensors) => send('/v1/collabs/heart/reports', report.kind, report.round, encodeFrame(report, t));
+      const reply = (t: typeof tensors) =>
+        send('/v1/collabs/heart/reports', report.kind, report.round, encodeFrame(report, t));
       if (task.kind !== 'train') {
         expect((await reply(tensors)).status).toBe(200);
         continue;
       }
-      const nan = tensors.map((t, i) => ({ ...t, data: i === 0 ? t.data.map((v, j) => (j === 3 ? NaN : v)) : t.data }));
+      const nan = tensors.map((t, i) => ({
+        ...t,
+        data: i === 0 ? t.data.map((v, j) => (j === 3 ? NaN : v)) : t.data,
+      }));
       const bad = await reply(nan);
       expect(bad.status).toBe(422);
       expect(((await bad.json()) as { error: string }).error).toMatch(/NaN/);
-      const wrongShape = tensors.map((t) => ({ ...t, shape: [t.data.length + 1], data: new Float32Array(t.data.length + 1) }));
+      const wrongShape = tensors.map((t) => ({
+        ...t,
+        shape: [t.data.length + 1],
+        data: new Float32Array(t.data.length + 1),
+      }));
       const shaped = await reply(wrongShape);
       expect(await shaped.text()).toMatch(/shape/);
       expect(shaped.status).toBe(422);
@@ -104,7 +136,12 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
       const job = await client.job(id);
       const r1 = job.rounds.find((r) => r.round === 1 && r.status === 'complete');
       if (r1) {
-        expect(r1.participants.sort()).toEqual(['cleveland', 'hungary', 'long-beach', 'switzerland']);
+        expect(r1.participants.sort()).toEqual([
+          'cleveland',
+          'hungary',
+          'long-beach',
+          'switzerland',
+        ]);
         break;
       }
       await new Promise((ok) => setTimeout(ok, 50));

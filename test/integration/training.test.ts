@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalNetwork } from '../../src/node/index.js';
@@ -20,7 +22,8 @@ async function waitFor(
   for (;;) {
     const job = await client.job(id);
     if (done(job)) return job;
-    if (Date.now() > deadline) throw new Error(`timed out; job is ${job.status}/${job.phase}, ${job.rounds.length} rounds`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out; job is ${job.status}/${job.phase}, ${job.rounds.length} rounds`);
     await sleep(50);
   }
 }
@@ -37,13 +40,25 @@ describe('federated training across OS processes', () => {
     expect(job.error).toBeNull();
     expect(job.status).toBe('finished');
     expect(completeRounds(job).map((r) => r.round)).toEqual([1, 2, 3, 4]);
-    for (const r of job.rounds) expect(r.participants.sort()).toEqual(['cleveland', 'hungary', 'long-beach', 'switzerland']);
+    for (const r of job.rounds)
+      expect(r.participants.sort()).toEqual(['cleveland', 'hungary', 'long-beach', 'switzerland']);
     // Each update is the 14-parameter model as a binary frame, not a JSON array of numbers.
     const bytes = Object.values(job.rounds[0]!.updateBytes);
     for (const b of bytes) expect(b).toBeLessThan(2_000);
     const global = job.evaluation['global']!;
     const n = Object.values(global).reduce((a, e) => a + e.n, 0);
     expect(n).toBe(254);
+    // No private key material in any node's log.
+    for (const node of ['hub', 'cleveland', 'hungary', 'switzerland', 'long-beach']) {
+      const pem = await readFile(join(net.dir(node), 'keys', 'node.key'), 'utf8');
+      const secret = pem
+        .split('\n')
+        .filter((l) => l && !l.startsWith('-----'))
+        .join('');
+      const log = await readFile(join(net.dir(node), 'node.log'), 'utf8');
+      expect(log.length).toBeGreaterThan(0);
+      expect(log).not.toContain(secret.slice(-32));
+    }
   });
 
   it('drops a site killed with -9 mid-training and takes it back when it returns', async () => {
@@ -54,12 +69,16 @@ describe('federated training across OS processes', () => {
     await waitFor(client, id, (j) => completeRounds(j).length >= 1);
     await net.kill('switzerland');
     // With switzerland gone, a round completes without it once the 3 s timeout passes.
-    const dropped = await waitFor(client, id, (j) => j.rounds.some((r) => r.dropped.includes('switzerland')));
+    const dropped = await waitFor(client, id, (j) =>
+      j.rounds.some((r) => r.dropped.includes('switzerland')),
+    );
     const droppedRound = dropped.rounds.find((r) => r.dropped.includes('switzerland'))!.round;
     await net.start('switzerland');
     const job = await waitFor(client, id, (j) => j.status !== 'running');
     expect(job.status).toBe('finished');
-    const later = job.rounds.filter((r) => r.round > droppedRound && r.participants.includes('switzerland'));
+    const later = job.rounds.filter(
+      (r) => r.round > droppedRound && r.participants.includes('switzerland'),
+    );
     expect(later.length).toBeGreaterThan(0);
     for (const r of job.rounds) expect(r.participants.length).toBeGreaterThanOrEqual(3);
   });

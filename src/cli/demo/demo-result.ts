@@ -104,8 +104,10 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  -  ');
 
 export function formatDemoReport(r: DemoResult): string {
   const lines: string[] = [];
-  lines.push('', 'Accuracy on each hospital\'s own test set', '');
-  lines.push(`  ${'hospital'.padEnd(14)} ${'local-only'.padStart(10)} ${'federated'.padStart(10)} ${'gain'.padStart(7)}`);
+  lines.push('', "Accuracy on each hospital's own test set", '');
+  lines.push(
+    `  ${'hospital'.padEnd(14)} ${'local-only'.padStart(10)} ${'federated'.padStart(10)} ${'gain'.padStart(7)}`,
+  );
   for (const fed of r.federated.perSite) {
     const local = r.local.perSite.find((l) => l.site === fed.site)!;
     const gain = fed.accuracy - local.accuracy;
@@ -117,8 +119,13 @@ export function formatDemoReport(r: DemoResult): string {
   lines.push('', `Accuracy on the pooled test set (${n} patients, counted at the sites)`, '');
   lines.push(`  ${''.padEnd(34)} ${'Converge'.padStart(9)} ${'FLamby (published)'.padStart(19)}`);
   for (const l of r.local.perSite) {
-    const published = l.site === FLAMBY_PUBLISHED.bestLocalOnly.site ? f3(FLAMBY_PUBLISHED.bestLocalOnly.accuracy) : '';
-    lines.push(`  ${`local-only ${l.site}`.padEnd(34)} ${f3(l.pooledTestAccuracy).padStart(9)} ${published.padStart(19)}`);
+    const published =
+      l.site === FLAMBY_PUBLISHED.bestLocalOnly.site
+        ? f3(FLAMBY_PUBLISHED.bestLocalOnly.accuracy)
+        : '';
+    lines.push(
+      `  ${`local-only ${l.site}`.padEnd(34)} ${f3(l.pooledTestAccuracy).padStart(9)} ${published.padStart(19)}`,
+    );
   }
   lines.push(
     `  ${`federated (${r.job.strategy}, ${r.job.rounds} rounds)`.padEnd(34)} ${f3(r.federated.pooledTestAccuracy).padStart(9)} ${`FedAvg ${f3(FLAMBY_PUBLISHED.fedAvg)}, FedYogi ${f3(FLAMBY_PUBLISHED.fedYogi)}`.padStart(19)}`,
@@ -126,6 +133,9 @@ export function formatDemoReport(r: DemoResult): string {
   lines.push(
     `  ${'centralized (reference only)'.padEnd(34)} ${f3(r.centralized.pooledTestAccuracy).padStart(9)} ${f3(FLAMBY_PUBLISHED.centralized).padStart(19)}`,
   );
-  lines.push('', `${r.processes.length} processes (${r.processes.map((p) => `${p.name} ${p.pid}`).join(', ')}), ${r.wallSeconds.toFixed(1)} s`);
+  lines.push(
+    '',
+    `${r.processes.length} processes (${r.processes.map((p) => `${p.name} ${p.pid}`).join(', ')}), ${r.wallSeconds.toFixed(1)} s`,
+  );
   return lines.join('\n');
 }

@@ -4,7 +4,6 @@ import type { DatasetConfig } from '../../learning/index.js';
 import { packageRoot } from '../../node/index.js';
 import type { LocalNetworkSpec } from '../../node/index.js';
 
-
 const INSTITUTIONS: Record<string, { institution: string; jurisdiction: string }> = {
   cleveland: { institution: 'Cleveland Clinic Foundation, Ohio', jurisdiction: 'US' },
   hungary: { institution: 'Hungarian Institute of Cardiology, Budapest', jurisdiction: 'HU' },

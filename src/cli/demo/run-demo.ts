@@ -18,7 +18,12 @@ export interface DemoOptions {
 
 export function heartJobSpec(seed: number, rounds?: number): TrainJobSpec {
   const d = HEART_DISEASE_DEFAULTS;
-  const local = { steps: d.steps, batchSize: d.batchSize, learningRate: d.learningRate, optimizer: d.optimizer };
+  const local = {
+    steps: d.steps,
+    batchSize: d.batchSize,
+    learningRate: d.learningRate,
+    optimizer: d.optimizer,
+  };
   return {
     kind: 'train',
     dataset: 'heart',
@@ -43,19 +48,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const say = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const started = performance.now();
   const spec = heartDiseaseNetwork();
-  say(`Converge demo: ${spec.sites.length} hospitals in ${new Set(spec.sites.map((s) => s.jurisdiction)).size} countries, seed ${opts.seed}`);
+  say(
+    `Converge demo: ${spec.sites.length} hospitals in ${new Set(spec.sites.map((s) => s.jurisdiction)).size} countries, seed ${opts.seed}`,
+  );
   const net = await LocalNetwork.create(opts.workdir, spec);
   try {
     await net.startAll();
     const pids = net.pids();
-    say(`  started hub and ${spec.sites.length} site processes: ${Object.entries(pids).map(([n, p]) => `${n}=${p}`).join(' ')}`);
+    say(
+      `  started hub and ${spec.sites.length} site processes: ${Object.entries(pids)
+        .map(([n, p]) => `${n}=${p}`)
+        .join(' ')}`,
+    );
     say(`  node directories under ${opts.workdir} (keys, configs, databases, logs)`);
     const client = await net.client();
     const jobSpec = heartJobSpec(opts.seed, opts.rounds);
     const { id } = await client.startJob(spec.collab.id, jobSpec);
-    say(`  job ${id}: ${jobSpec.strategy.name}, ${jobSpec.model.kind} model, ${jobSpec.rounds} rounds`);
+    say(
+      `  job ${id}: ${jobSpec.strategy.name}, ${jobSpec.model.kind} model, ${jobSpec.rounds} rounds`,
+    );
     const job = await followJob(client, id, say);
-    if (job.status !== 'finished') throw new Error(`training job ${id} ${job.status}: ${job.error ?? ''}`);
+    if (job.status !== 'finished')
+      throw new Error(`training job ${id} ${job.status}: ${job.error ?? ''}`);
     const central = await centralizedReference(
       spec.sites.flatMap((s) => s.datasets),
       jobSpec.model,
