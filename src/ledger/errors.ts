@@ -12,3 +12,18 @@ export class FormatError extends Error {
 export class SignatureError extends Error {
   override name = 'SignatureError';
 }
+
+/** A log directory's committed state contradicts its tiles: storage lost fsynced data. */
+export class LogCorruptionError extends Error {
+  override name = 'LogCorruptionError';
+}
+
+/** Two checkpoints of one log that cannot both be honest: the log showed a split view. */
+export class SplitViewError extends Error {
+  override name = 'SplitViewError';
+}
+
+/** A tlog-policy file is not well-formed; the message names the line. */
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+}
