@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { combineStatistics, diffSchemas, initModel } from '../learning/index.js';
 import type { Preprocessing } from '../learning/index.js';
 import type { Weights } from '../learning/weights.js';
@@ -237,7 +236,7 @@ export class JobDriver {
         local: spec.local,
         ...strategy.clientConfig(round),
         preprocessing,
-        seed: roundSeed(spec.seed, round),
+        seed: spec.seed,
       };
       const reports = await this.collect<'train'>(
         task,
@@ -304,6 +303,8 @@ export class JobDriver {
       model: this.job.spec.model,
       preprocessing,
       models,
+      ...(this.job.spec.personalization ? { personalize: this.job.spec.personalization } : {}),
+      seed: this.job.spec.seed,
     };
     const reports = await this.collect<'evaluate'>(
       task,
@@ -324,12 +325,6 @@ function prefixed(prefix: string, weights: Weights): Weights {
 function meanLoss(updates: { loss: number; numSamples: number }[]): number {
   const n = updates.reduce((a, u) => a + u.numSamples, 0);
   return updates.reduce((a, u) => a + u.loss * u.numSamples, 0) / Math.max(1, n);
-}
-
-/** Per-round seed shared by all sites; each site mixes in its own name. */
-export function roundSeed(jobSeed: number, round: number): number {
-  const digest = createHash('sha256').update(`${jobSeed}/${round}`).digest();
-  return digest.readUInt32BE(0);
 }
 
 function encodeStrategyState(state: StrategyState): Uint8Array {

@@ -7,6 +7,8 @@ export const LocalTraining = z.object({
   batchSize: z.number().int().positive(),
   learningRate: z.number().positive(),
   optimizer: z.enum(['sgd', 'adam']),
+  /** L2 penalty on the weights (ridge); regularises small sites. */
+  l2: z.number().min(0).optional(),
 });
 export type LocalTraining = z.infer<typeof LocalTraining>;
 
@@ -18,6 +20,11 @@ export const TrainJobSpec = z.object({
   strategy: StrategySpec,
   rounds: z.number().int().positive().max(10_000),
   local: LocalTraining,
+  /**
+   * After the last round each site may fine-tune the global model on its own training rows
+   * (a personalised model, evaluated on its own test split only); omit to skip.
+   */
+  personalization: LocalTraining.extend({ trainable: z.array(z.string()).optional() }).optional(),
   /** Budget of the local-only baselines each site trains for comparison; omit to skip them. */
   localBaseline: LocalTraining.optional(),
   minSites: z.number().int().positive().default(2),

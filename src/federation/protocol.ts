@@ -38,6 +38,9 @@ export const Task = z.discriminatedUnion('kind', [
     preprocessing: Preprocessing,
     /** Names of the models in the frame; tensors are prefixed `<model>/`. */
     models: z.array(z.string()).min(1),
+    /** Fine-tune 'global' locally and report it as 'personalized' (own test split only). */
+    personalize: LocalTraining.extend({ trainable: z.array(z.string()).optional() }).optional(),
+    seed: z.number().int(),
   }),
 ]);
 export type Task = z.infer<typeof Task>;

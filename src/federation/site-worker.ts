@@ -1,5 +1,11 @@
-import { createHash } from 'node:crypto';
-import { evaluate, featurize, localStatistics, schemaHash, trainLocal } from '../learning/index.js';
+import {
+  deriveSeed,
+  evaluate,
+  featurize,
+  localStatistics,
+  schemaHash,
+  trainLocal,
+} from '../learning/index.js';
 import type { DatasetConfig, ModelSpec, Preprocessing, SiteDataset } from '../learning/index.js';
 import type { Weights } from '../learning/weights.js';
 import type { Evaluation, Report, Task } from './protocol.js';
@@ -57,7 +63,7 @@ export class SiteWorker {
         const f = this.features(ds, task.preprocessing);
         const trained = await trainLocal(task.model, tensors, f.train, {
           ...task.local,
-          seed: this.seed(task.seed),
+          seed: deriveSeed(task.seed, 'local-only', this.siteName),
         });
         return {
           report: {
@@ -77,7 +83,7 @@ export class SiteWorker {
         const incoming = task.round > 1 ? await evaluation(task.model, tensors, f.test) : undefined;
         const trained = await trainLocal(task.model, tensors, f.train, {
           ...task.local,
-          seed: this.seed(task.seed),
+          seed: deriveSeed(task.seed, 'round', task.round, this.siteName),
           ...(task.proximalMu !== undefined ? { proximalMu: task.proximalMu } : {}),
         });
         return {
@@ -95,12 +101,23 @@ export class SiteWorker {
       case 'evaluate': {
         const f = this.features(ds, task.preprocessing);
         const results: Record<string, Evaluation> = {};
+        const byModel = new Map<string, Weights>();
         for (const name of task.models) {
           const prefix = `${name}/`;
           const weights = tensors
             .filter((t) => t.name.startsWith(prefix))
             .map((t) => ({ ...t, name: t.name.slice(prefix.length) }));
+          byModel.set(name, weights);
           results[name] = await evaluation(task.model, weights, f.test);
+        }
+        if (task.personalize && byModel.has('global')) {
+          const { trainable, ...budget } = task.personalize;
+          const tuned = await trainLocal(task.model, byModel.get('global')!, f.train, {
+            ...budget,
+            ...(trainable ? { trainable } : {}),
+            seed: deriveSeed(task.seed, 'personalise', this.siteName),
+          });
+          results['personalized'] = await evaluation(task.model, tuned.weights, f.test);
         }
         return { report: { ...base, kind: 'evaluate', results }, tensors: [] };
       }
@@ -118,12 +135,6 @@ export class SiteWorker {
       this.featureCache.set(key, cached);
     }
     return cached;
-  }
-
-  /** Each site draws its own minibatches: the round's seed mixed with the site's name. */
-  private seed(roundSeed: number): number {
-    const h = createHash('sha256').update(`${roundSeed}/${this.siteName}`).digest();
-    return h.readUInt32BE(0);
   }
 }
 

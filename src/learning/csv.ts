@@ -38,7 +38,8 @@ function splitLine(content: string, file: string, line: number): CsvRecord {
       const open = i;
       i++;
       for (;;) {
-        if (i >= content.length) throw new DatasetError({ file, line, column: open + 1 }, 'unterminated quoted field');
+        if (i >= content.length)
+          throw new DatasetError({ file, line, column: open + 1 }, 'unterminated quoted field');
         if (content[i] === '"') {
           if (content[i + 1] === '"') {
             value += '"';
@@ -53,7 +54,10 @@ function splitLine(content: string, file: string, line: number): CsvRecord {
       }
       while (content[i] === ' ' || content[i] === '\t') i++;
       if (i < content.length && content[i] !== ',') {
-        throw new DatasetError({ file, line, column: i + 1 }, 'unexpected text after a closing quote');
+        throw new DatasetError(
+          { file, line, column: i + 1 },
+          'unexpected text after a closing quote',
+        );
       }
     } else {
       const comma = content.indexOf(',', i);

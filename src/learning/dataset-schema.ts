@@ -46,7 +46,11 @@ export const DatasetSchema = z
       ctx.addIssue({ code: 'custom', path: ['columns'], message: 'required when header is false' });
     }
     if (schema.features.length + schema.categorical.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['features'], message: 'no feature or categorical column' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: 'no feature or categorical column',
+      });
     }
     const seen = new Map<string, string>();
     const used: [string, string[]][] = [
@@ -58,11 +62,19 @@ export const DatasetSchema = z
       for (const name of names) {
         const earlier = seen.get(name);
         if (earlier !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: `column '${name}' is already used in ${earlier}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `column '${name}' is already used in ${earlier}`,
+          });
         }
         seen.set(name, field);
         if (schema.columns !== undefined && !schema.columns.includes(name)) {
-          ctx.addIssue({ code: 'custom', path: [field], message: `column '${name}' is not in columns` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `column '${name}' is not in columns`,
+          });
         }
       }
     }
@@ -72,16 +84,29 @@ export type DatasetSchemaInput = z.input<typeof DatasetSchema>;
 
 export const DatasetSplit = z.discriminatedUnion('kind', [
   z
-    .object({ kind: z.literal('file'), path: z.string().min(1), match: z.record(z.string(), z.string()).default({}) })
+    .object({
+      kind: z.literal('file'),
+      path: z.string().min(1),
+      match: z.record(z.string(), z.string()).default({}),
+    })
     .strict(),
   z
-    .object({ kind: z.literal('random'), testFraction: z.number().min(0).max(1), seed: z.number().int() })
+    .object({
+      kind: z.literal('random'),
+      testFraction: z.number().min(0).max(1),
+      seed: z.number().int(),
+    })
     .strict(),
 ]);
 export type DatasetSplit = z.infer<typeof DatasetSplit>;
 
 export const DatasetConfig = z
-  .object({ id: z.string().min(1), path: z.string().min(1), schema: DatasetSchema, split: DatasetSplit })
+  .object({
+    id: z.string().min(1),
+    path: z.string().min(1),
+    schema: DatasetSchema,
+    split: DatasetSplit,
+  })
   .strict();
 export type DatasetConfig = z.infer<typeof DatasetConfig>;
 export type DatasetConfigInput = z.input<typeof DatasetConfig>;
@@ -109,11 +134,17 @@ function modelContract(schema: DatasetSchema): ModelContract {
 
 /** SHA-256 (hex) of the canonical model contract: features and categorical in order, label rule. */
 export function schemaHash(schema: DatasetSchema): string {
-  return createHash('sha256').update(JSON.stringify(modelContract(schema))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(modelContract(schema)))
+    .digest('hex');
 }
 
 /** Human-readable reasons why two sites' schemas would not train the same model; [] if none. */
-export function diffSchemas(a: DatasetSchema, b: DatasetSchema, names: [string, string] = ['A', 'B']): string[] {
+export function diffSchemas(
+  a: DatasetSchema,
+  b: DatasetSchema,
+  names: [string, string] = ['A', 'B'],
+): string[] {
   const [nameA, nameB] = names;
   const differences: string[] = [];
   const kinds = [
@@ -123,16 +154,22 @@ export function diffSchemas(a: DatasetSchema, b: DatasetSchema, names: [string, 
   for (const [noun, key] of kinds) {
     const listA = a[key];
     const listB = b[key];
-    for (const name of listA) if (!listB.includes(name)) differences.push(`${noun} '${name}' missing at ${nameB}`);
-    for (const name of listB) if (!listA.includes(name)) differences.push(`${noun} '${name}' missing at ${nameA}`);
+    for (const name of listA)
+      if (!listB.includes(name)) differences.push(`${noun} '${name}' missing at ${nameB}`);
+    for (const name of listB)
+      if (!listA.includes(name)) differences.push(`${noun} '${name}' missing at ${nameA}`);
     const common = listA.filter((name) => listB.includes(name));
     const commonB = listB.filter((name) => listA.includes(name));
     if (common.join('\u0000') !== commonB.join('\u0000')) {
-      differences.push(`${key} order differs: ${nameA} [${common.join(', ')}], ${nameB} [${commonB.join(', ')}]`);
+      differences.push(
+        `${key} order differs: ${nameA} [${common.join(', ')}], ${nameB} [${commonB.join(', ')}]`,
+      );
     }
   }
   if (a.label.column !== b.label.column) {
-    differences.push(`label column differs: ${nameA} '${a.label.column}', ${nameB} '${b.label.column}'`);
+    differences.push(
+      `label column differs: ${nameA} '${a.label.column}', ${nameB} '${b.label.column}'`,
+    );
   }
   const ruleA = JSON.stringify(modelContract(a).label.positive);
   const ruleB = JSON.stringify(modelContract(b).label.positive);

@@ -27,10 +27,15 @@ export interface SiteDataset {
 }
 
 /** Reads one site's CSV, validates it against its schema, drops incomplete rows and splits train/test. */
-export async function loadSiteDataset(input: DatasetConfigInput, baseDir: string): Promise<SiteDataset> {
+export async function loadSiteDataset(
+  input: DatasetConfigInput,
+  baseDir: string,
+): Promise<SiteDataset> {
   const parsed = DatasetConfig.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const issues = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new DatasetError({ file: `dataset config '${String(input.id)}'` }, issues.join('; '));
   }
   const config = parsed.data;
@@ -40,8 +45,17 @@ export async function loadSiteDataset(input: DatasetConfigInput, baseDir: string
   let assignment: ('train' | 'test' | undefined)[];
   if (config.split.kind === 'file') {
     const splitPath = config.split.path;
-    const splitRecords = parseCsv(await readText(resolve(baseDir, splitPath), splitPath), splitPath);
-    assignment = splitFromFile(splitRecords, splitPath, config.split.match, table.rows.length, config.path);
+    const splitRecords = parseCsv(
+      await readText(resolve(baseDir, splitPath), splitPath),
+      splitPath,
+    );
+    assignment = splitFromFile(
+      splitRecords,
+      splitPath,
+      config.split.match,
+      table.rows.length,
+      config.path,
+    );
   } else {
     assignment = randomSplit(table.rows, config.split.testFraction, config.split.seed);
   }
@@ -80,9 +94,16 @@ interface Table {
 
 function readTable(records: CsvRecord[], schema: DatasetSchema, file: string): Table {
   const headerRecord = schema.header ? records[0] : undefined;
-  if (schema.header && headerRecord === undefined) throw new DatasetError({ file }, 'file is empty: no header row');
+  if (schema.header && headerRecord === undefined)
+    throw new DatasetError({ file }, 'file is empty: no header row');
   const columns = headerRecord?.fields ?? schema.columns ?? [];
   if (headerRecord !== undefined && schema.columns !== undefined) {
+    if (columns.length !== schema.columns.length) {
+      throw new DatasetError(
+        { file, line: headerRecord.line },
+        `header has ${columns.length} columns, schema.columns lists ${schema.columns.length}`,
+      );
+    }
     schema.columns.forEach((name, i) => {
       if (columns[i] !== name) {
         const column = headerRecord.starts[i];
@@ -106,7 +127,9 @@ function readTable(records: CsvRecord[], schema: DatasetSchema, file: string): T
   };
   const labelIndex = indexOf(schema.label.column, 'label column');
   const features = schema.features.map((name) => [name, indexOf(name, 'feature column')] as const);
-  const categorical = schema.categorical.map((name) => [name, indexOf(name, 'categorical column')] as const);
+  const categorical = schema.categorical.map(
+    (name) => [name, indexOf(name, 'categorical column')] as const,
+  );
   const used = [...features, ...categorical, [schema.label.column, labelIndex] as const];
 
   const missing = new Set(schema.missing);
@@ -121,7 +144,12 @@ function readTable(records: CsvRecord[], schema: DatasetSchema, file: string): T
       );
     }
     const at = (index: number): string => record.fields[index] as string;
-    const where = (name: string, index: number) => ({ file, line: record.line, column: record.starts[index], field: name });
+    const where = (name: string, index: number) => ({
+      file,
+      line: record.line,
+      column: record.starts[index],
+      field: name,
+    });
     let complete = true;
     for (const [name, index] of used) {
       if (missing.has(at(index))) {
@@ -139,7 +167,8 @@ function readTable(records: CsvRecord[], schema: DatasetSchema, file: string): T
     if (!missing.has(labelValue)) {
       const rule = schema.label.positive;
       if ('above' in rule) {
-        label = parseNumber(labelValue, where(schema.label.column, labelIndex)) > rule.above ? 1 : 0;
+        label =
+          parseNumber(labelValue, where(schema.label.column, labelIndex)) > rule.above ? 1 : 0;
       } else {
         label = rule.equals.includes(labelValue) ? 1 : 0;
       }
@@ -158,7 +187,10 @@ function readTable(records: CsvRecord[], schema: DatasetSchema, file: string): T
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function parseNumber(text: string, location: ConstructorParameters<typeof DatasetError>[0]): number {
+function parseNumber(
+  text: string,
+  location: ConstructorParameters<typeof DatasetError>[0],
+): number {
   const value = Number(text);
   if (!NUMBER.test(text) || !Number.isFinite(value)) {
     throw new DatasetError(location, `'${text}' is not a number`);
@@ -171,7 +203,11 @@ export function canonicalCategory(text: string): string {
   return NUMBER.test(text) && Number.isFinite(Number(text)) ? String(Number(text)) : text;
 }
 
-function randomSplit(rows: (Row | undefined)[], testFraction: number, seed: number): ('train' | 'test')[] {
+function randomSplit(
+  rows: (Row | undefined)[],
+  testFraction: number,
+  seed: number,
+): ('train' | 'test')[] {
   const complete = rows.flatMap((row, index) => (row === undefined ? [] : [index]));
   const order = new SeededRandom(seed).permutation(complete.length);
   const testCount = Math.round(complete.length * testFraction);

@@ -11,7 +11,22 @@ import type { TrainingOptions } from './training.js';
 /** FLamby's preprocessing: drop slope, ca, thal; one-hot cp and restecg (drop_first); label num > 0. */
 export const HEART_DISEASE_SCHEMA_INPUT: DatasetSchemaInput = {
   header: false,
-  columns: ['age', 'sex', 'cp', 'trestbps', 'chol', 'fbs', 'restecg', 'thalach', 'exang', 'oldpeak', 'slope', 'ca', 'thal', 'num'],
+  columns: [
+    'age',
+    'sex',
+    'cp',
+    'trestbps',
+    'chol',
+    'fbs',
+    'restecg',
+    'thalach',
+    'exang',
+    'oldpeak',
+    'slope',
+    'ca',
+    'thal',
+    'num',
+  ],
   missing: ['?'],
   features: ['age', 'sex', 'trestbps', 'chol', 'fbs', 'thalach', 'exang', 'oldpeak'],
   categorical: ['cp', 'restecg'],
@@ -41,7 +56,10 @@ export const HEART_DISEASE_SITES = [
   site('long-beach', 'va'),
 ] as const;
 
-type LocalTraining = Pick<TrainingOptions, 'steps' | 'batchSize' | 'learningRate' | 'optimizer'>;
+type LocalTraining = Pick<
+  TrainingOptions,
+  'steps' | 'batchSize' | 'learningRate' | 'optimizer' | 'l2'
+>;
 
 export interface FederatedJobDefaults extends LocalTraining {
   model: ModelSpec;
@@ -54,14 +72,30 @@ export interface FederatedJobDefaults extends LocalTraining {
   localOnly: LocalTraining;
 }
 
+/**
+ * FLamby's best strategy (FedYogi: client SGD lr 10^-2.5, server lr 0.01, 15 rounds of 100 steps of
+ * batch 4) with two changes that lift pooled accuracy from FLamby's 0.779 to about 0.80: features
+ * standardised by federated (global) statistics instead of per hospital, and an L2 penalty of 0.03
+ * (cross-validated on training rows). Switzerland (16 test patients, 15 ill) beats the global model
+ * alone by predicting "ill" for everyone; re-fitting only the intercept locally (personalization)
+ * closes that gap without moving the shared coefficients.
+ */
 export const HEART_DISEASE_DEFAULTS: FederatedJobDefaults = {
   model: { kind: 'logistic' },
-  strategy: { name: 'fedavg' },
+  strategy: { name: 'fedyogi', serverLearningRate: 0.01, beta1: 0.9, beta2: 0.999, tau: 1e-8 },
   rounds: 15,
   steps: 100,
   batchSize: 4,
-  learningRate: 0.01,
+  learningRate: 0.003162,
   optimizer: 'sgd',
-  personalization: { steps: 50, batchSize: 4, learningRate: 0.01, optimizer: 'sgd' },
-  localOnly: { steps: 1500, batchSize: 4, learningRate: 0.01, optimizer: 'sgd' },
+  l2: 0.03,
+  personalization: {
+    steps: 100,
+    batchSize: 4,
+    learningRate: 0.1,
+    optimizer: 'sgd',
+    trainable: ['dense0/bias'],
+  },
+  // Local-only gets the same steps and batch, at the learning rate that suits training alone.
+  localOnly: { steps: 1500, batchSize: 4, learningRate: 0.01, optimizer: 'sgd', l2: 0.03 },
 };

@@ -20,7 +20,13 @@ export {
   type Examples,
 } from './preprocessing.js';
 export { ModelSpec, initModel, modelLayout } from './model.js';
-export { TrainingOptions, evaluate, trainLocal, type Evaluation, type TrainingResult } from './training.js';
+export {
+  TrainingOptions,
+  evaluate,
+  trainLocal,
+  type Evaluation,
+  type TrainingResult,
+} from './training.js';
 export { UpdateError, checkLayout, checkUpdate, type TensorLayout } from './update-check.js';
 export { SeededRandom, deriveSeed } from './random.js';
 export { tensorflow } from './backend.js';

@@ -8,14 +8,16 @@ import type { Weights } from './weights.js';
 /** The model families a job may train. Logistic regression is FLamby's Fed-Heart-Disease baseline. */
 export const ModelSpec = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('logistic') }).strict(),
-  z.object({ kind: z.literal('mlp'), hidden: z.array(z.number().int().positive()).min(1) }).strict(),
+  z
+    .object({ kind: z.literal('mlp'), hidden: z.array(z.number().int().positive()).min(1) })
+    .strict(),
 ]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
-
 /** Tensor names and shapes, in order: dense0/kernel, dense0/bias, dense1/kernel, ... (last layer has 1 unit). */
 export function modelLayout(spec: ModelSpec, inputDim: number): TensorLayout[] {
-  if (!Number.isInteger(inputDim) || inputDim < 1) throw new Error(`modelLayout: inputDim must be a positive integer, got ${inputDim}`);
+  if (!Number.isInteger(inputDim) || inputDim < 1)
+    throw new Error(`modelLayout: inputDim must be a positive integer, got ${inputDim}`);
   const widths = [inputDim, ...(spec.kind === 'mlp' ? spec.hidden : []), 1];
   const layout: TensorLayout[] = [];
   for (let layer = 0; layer + 1 < widths.length; layer++) {

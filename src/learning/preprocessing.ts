@@ -68,12 +68,16 @@ export function combineStatistics(stats: LocalStatistics[], schema: DatasetSchem
     let sumSquares = 0;
     stats.forEach((site, i) => {
       const moments = site.numeric[name];
-      if (moments === undefined) throw new Error(`combineStatistics: site #${i} reports no statistics for feature '${name}'`);
+      if (moments === undefined)
+        throw new Error(
+          `combineStatistics: site #${i} reports no statistics for feature '${name}'`,
+        );
       count += moments.count;
       sum += moments.sum;
       sumSquares += moments.sumSquares;
     });
-    if (count === 0) throw new Error(`combineStatistics: feature '${name}' has no values at any site`);
+    if (count === 0)
+      throw new Error(`combineStatistics: feature '${name}' has no values at any site`);
     const mean = sum / count;
     const variance = Math.max(0, sumSquares / count - mean * mean);
     const std = Math.sqrt(variance);
@@ -87,7 +91,8 @@ export function combineStatistics(stats: LocalStatistics[], schema: DatasetSchem
     const union = new Set<string>();
     stats.forEach((site, i) => {
       const seen = site.categories[name];
-      if (seen === undefined) throw new Error(`combineStatistics: site #${i} reports no categories for '${name}'`);
+      if (seen === undefined)
+        throw new Error(`combineStatistics: site #${i} reports no categories for '${name}'`);
       for (const category of seen) union.add(category);
     });
     const sorted = [...union].sort();
@@ -107,7 +112,8 @@ export function featurize(rows: Row[], schema: DatasetSchema, prep: Preprocessin
     const base = i * d;
     schema.features.forEach((name, j) => {
       const value = row.numeric[name];
-      if (value === undefined) throw new Error(`featurize: row on line ${row.line} has no value for '${name}'`);
+      if (value === undefined)
+        throw new Error(`featurize: row on line ${row.line} has no value for '${name}'`);
       x[base + j] = (value - (prep.means[j] as number)) / (prep.stds[j] as number);
     });
     let offset = schema.features.length;

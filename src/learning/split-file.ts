@@ -29,7 +29,9 @@ export function splitFromFile(
   };
   const lineIndex = columnIndex('line');
   const setIndex = columnIndex('set');
-  const matchers = Object.entries(match).map(([name, value]) => [columnIndex(name), value] as const);
+  const matchers = Object.entries(match).map(
+    ([name, value]) => [columnIndex(name), value] as const,
+  );
 
   const assignment = new Array<SplitSet | undefined>(dataRowCount).fill(undefined);
   const listedAt = new Map<number, number>();
@@ -43,7 +45,12 @@ export function splitFromFile(
     }
     if (!matchers.every(([index, value]) => record.fields[index] === value)) continue;
     matched++;
-    const where = (index: number, field: string) => ({ file, line: record.line, column: record.starts[index], field });
+    const where = (index: number, field: string) => ({
+      file,
+      line: record.line,
+      column: record.starts[index],
+      field,
+    });
     const lineText = record.fields[lineIndex] as string;
     if (!/^\d+$/.test(lineText)) {
       throw new DatasetError(where(lineIndex, 'line'), `'${lineText}' is not a 0-based row index`);
@@ -57,12 +64,18 @@ export function splitFromFile(
     }
     const earlier = listedAt.get(row);
     if (earlier !== undefined) {
-      throw new DatasetError(where(lineIndex, 'line'), `row ${row} is already assigned on line ${earlier}`);
+      throw new DatasetError(
+        where(lineIndex, 'line'),
+        `row ${row} is already assigned on line ${earlier}`,
+      );
     }
     listedAt.set(row, record.line);
     const set = record.fields[setIndex];
     if (set !== 'train' && set !== 'test') {
-      throw new DatasetError(where(setIndex, 'set'), `'${set ?? ''}' is neither 'train' nor 'test'`);
+      throw new DatasetError(
+        where(setIndex, 'set'),
+        `'${set ?? ''}' is neither 'train' nor 'test'`,
+      );
     }
     assignment[row] = set;
   }

@@ -15,6 +15,8 @@ export const TrainingOptions = z
     optimizer: z.enum(['sgd', 'adam']),
     /** FedProx: adds mu/2 * ||w - w_start||^2, pulling local training towards the global model. */
     proximalMu: z.number().nonnegative().optional(),
+    /** L2 penalty l2/2 * ||kernels||^2 (biases exempt), added to the mean loss at every site alike. */
+    l2: z.number().nonnegative().optional(),
     seed: z.number().int(),
     /** Names of the tensors to train (e.g. only 'dense0/bias' for a cheap local recalibration); default all. */
     trainable: z.array(z.string()).optional(),
@@ -58,14 +60,20 @@ export async function trainLocal(
   const started = performance.now();
   const trainable = new Set(options.trainable ?? weights.map((t) => t.name));
   for (const name of trainable) {
-    if (!weights.some((t) => t.name === name)) throw new Error(`trainLocal: trainable tensor '${name}' is not in the model`);
+    if (!weights.some((t) => t.name === name))
+      throw new Error(`trainLocal: trainable tensor '${name}' is not in the model`);
   }
   // tidy frees each initial tensor; the variable keeps its own reference to the data.
-  const params = weights.map((t) => tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), trainable.has(t.name))));
+  const params = weights.map((t) =>
+    tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), trainable.has(t.name))),
+  );
   const anchors = options.proximalMu ? weights.map((t) => tf.tensor(t.data, t.shape)) : [];
+  const kernels = params.filter((_, i) => (weights[i] as Weights[number]).name.endsWith('/kernel'));
   const varList = params.filter((_, i) => trainable.has((weights[i] as Weights[number]).name));
   const optimizer: Optimizer =
-    options.optimizer === 'adam' ? tf.train.adam(options.learningRate) : tf.train.sgd(options.learningRate);
+    options.optimizer === 'adam'
+      ? tf.train.adam(options.learningRate)
+      : tf.train.sgd(options.learningRate);
   const batches = new BatchStream(data, options.batchSize, options.seed);
   try {
     for (let step = 0; step < options.steps; step++) {
@@ -76,7 +84,9 @@ export async function trainLocal(
         optimizer.minimize(
           () => {
             let loss = meanCrossEntropy(tf, forwardLogits(tf, params, xb), yb);
-            if (options.proximalMu) loss = tf.add(loss, proximalTerm(tf, params, anchors, options.proximalMu));
+            if (options.proximalMu)
+              loss = tf.add(loss, proximalTerm(tf, params, anchors, options.proximalMu));
+            if (options.l2) loss = tf.add(loss, l2Term(tf, kernels, options.l2));
             return loss as Scalar;
           },
           false,
@@ -97,8 +107,13 @@ export async function trainLocal(
   }
 }
 
-export async function evaluate(spec: ModelSpec, weights: Weights, data: Examples): Promise<Evaluation> {
+export async function evaluate(
+  spec: ModelSpec,
+  weights: Weights,
+  data: Examples,
+): Promise<Evaluation> {
   checkLayout(modelLayout(spec, data.d), weights, 'model weights');
+  if (data.n === 0) return { loss: 0, accuracy: 0, correct: 0, n: 0 };
   const tf = await tensorflow();
   const logits = tf.tidy(() => {
     const params = weights.map((t) => tf.tensor(t.data, t.shape));
@@ -112,7 +127,12 @@ export async function evaluate(spec: ModelSpec, weights: Weights, data: Examples
     lossSum += softplus(z) - y * z;
     if ((z > 0 ? 1 : 0) === y) correct++;
   }
-  return { loss: data.n ? lossSum / data.n : 0, accuracy: data.n ? correct / data.n : 0, correct, n: data.n };
+  return {
+    loss: data.n ? lossSum / data.n : 0,
+    accuracy: data.n ? correct / data.n : 0,
+    correct,
+    n: data.n,
+  };
 }
 
 /** Stable BCE on logits: softplus(z) - y*z, averaged over the batch. */
@@ -123,6 +143,10 @@ function meanCrossEntropy(tf: TensorFlow, logits: Tensor2D, labels: Tensor2D): S
 function proximalTerm(tf: TensorFlow, params: Variable[], anchors: Tensor[], mu: number): Scalar {
   const squares = params.map((p, i) => tf.sum(tf.squaredDifference(p, anchors[i] as Tensor)));
   return tf.mul(mu / 2, tf.addN(squares));
+}
+
+function l2Term(tf: TensorFlow, kernels: Variable[], l2: number): Scalar {
+  return tf.mul(l2 / 2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))));
 }
 
 function lossOf(tf: TensorFlow, params: Variable[], data: Examples): number {

@@ -24,7 +24,11 @@ export function checkUpdate(global: Weights, update: Weights): void {
 }
 
 /** Like checkUpdate, against a layout only (e.g. modelLayout(spec, inputDim)). */
-export function checkLayout(layout: readonly TensorLayout[], weights: Weights, what = 'weights'): void {
+export function checkLayout(
+  layout: readonly TensorLayout[],
+  weights: Weights,
+  what = 'weights',
+): void {
   if (weights.length !== layout.length) {
     throw new UpdateError(
       `${what} has ${weights.length} tensors, expected ${layout.length} (${layout.map((t) => t.name).join(', ')})`,
@@ -33,9 +37,14 @@ export function checkLayout(layout: readonly TensorLayout[], weights: Weights, w
   layout.forEach((expected, i) => {
     const tensor = weights[i] as Weights[number];
     if (tensor.name !== expected.name) {
-      throw new UpdateError(`${what} tensor #${i} is named '${tensor.name}', expected '${expected.name}'`);
+      throw new UpdateError(
+        `${what} tensor #${i} is named '${tensor.name}', expected '${expected.name}'`,
+      );
     }
-    if (tensor.shape.length !== expected.shape.length || tensor.shape.some((n, k) => n !== expected.shape[k])) {
+    if (
+      tensor.shape.length !== expected.shape.length ||
+      tensor.shape.some((n, k) => n !== expected.shape[k])
+    ) {
       throw new UpdateError(
         `${what} tensor '${tensor.name}' has shape [${tensor.shape.join(', ')}], expected [${expected.shape.join(', ')}]`,
       );

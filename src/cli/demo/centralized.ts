@@ -1,5 +1,6 @@
 import {
   combineStatistics,
+  deriveSeed,
   evaluate,
   featurize,
   initModel,
@@ -27,13 +28,13 @@ export async function centralizedReference(
   const trainSet = featurize(train, schema, prep);
   const testSet = featurize(test, schema, prep);
   const initial = await initModel(model, trainSet.d, seed);
-  const steps = Math.ceil((budget.epochs * trainSet.n) / budget.batchSize);
+  const steps = Math.ceil(trainSet.n / budget.batchSize) * budget.epochs;
   const trained = await trainLocal(model, initial, trainSet, {
     steps,
     batchSize: budget.batchSize,
     learningRate: budget.learningRate,
     optimizer: budget.optimizer,
-    seed,
+    seed: deriveSeed(seed, 'centralized'),
   });
   const e = await evaluate(model, trained.weights, testSet);
   return { pooledTestAccuracy: e.accuracy, trainRows: trainSet.n, testRows: testSet.n };

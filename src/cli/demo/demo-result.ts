@@ -21,6 +21,11 @@ export interface DemoResult {
   local: {
     perSite: { site: string; accuracy: number; pooledTestAccuracy: number }[];
   };
+  /** Each site's fine-tuned copy of the federated model, on its own test split (if the job asked). */
+  personalized?: {
+    pooledTestAccuracy: number;
+    perSite: { site: string; accuracy: number; correct: number; n: number }[];
+  };
   centralized: { pooledTestAccuracy: number; note: string };
   published: typeof FLAMBY_PUBLISHED;
   rounds: {
@@ -78,6 +83,14 @@ export function buildDemoResult(input: {
         };
       }),
     },
+    ...(job.evaluation['personalized']
+      ? {
+          personalized: {
+            pooledTestAccuracy: pooled(job.evaluation['personalized']),
+            perSite: sites.map((site) => ({ site, ...pick(job.evaluation['personalized']![site]!) })),
+          },
+        }
+      : {}),
     centralized: {
       pooledTestAccuracy: input.centralizedAccuracy,
       note: 'reference only: pooled training on all hospitals rows, computed inside the demo process',
@@ -105,14 +118,19 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  -  ');
 export function formatDemoReport(r: DemoResult): string {
   const lines: string[] = [];
   lines.push('', "Accuracy on each hospital's own test set", '');
+  const tuned = r.personalized;
   lines.push(
-    `  ${'hospital'.padEnd(14)} ${'local-only'.padStart(10)} ${'federated'.padStart(10)} ${'gain'.padStart(7)}`,
+    `  ${'hospital'.padEnd(14)} ${'local-only'.padStart(10)} ${'federated'.padStart(10)} ${'gain'.padStart(7)}` +
+      (tuned ? ` ${'personalised'.padStart(12)} ${'gain'.padStart(7)}` : ''),
   );
+  const signed = (x: number) => ((x >= 0 ? '+' : '') + f3(x)).padStart(7);
   for (const fed of r.federated.perSite) {
     const local = r.local.perSite.find((l) => l.site === fed.site)!;
-    const gain = fed.accuracy - local.accuracy;
+    const own = tuned?.perSite.find((p) => p.site === fed.site);
     lines.push(
-      `  ${fed.site.padEnd(14)} ${f3(local.accuracy).padStart(10)} ${f3(fed.accuracy).padStart(10)} ${((gain >= 0 ? '+' : '') + f3(gain)).padStart(7)}  (n=${fed.n})`,
+      `  ${fed.site.padEnd(14)} ${f3(local.accuracy).padStart(10)} ${f3(fed.accuracy).padStart(10)} ${signed(fed.accuracy - local.accuracy)}` +
+        (own ? ` ${f3(own.accuracy).padStart(12)} ${signed(own.accuracy - local.accuracy)}` : '') +
+        `  (n=${fed.n})`,
     );
   }
   const n = r.federated.perSite.reduce((a, s) => a + s.n, 0);
@@ -130,6 +148,11 @@ export function formatDemoReport(r: DemoResult): string {
   lines.push(
     `  ${`federated (${r.job.strategy}, ${r.job.rounds} rounds)`.padEnd(34)} ${f3(r.federated.pooledTestAccuracy).padStart(9)} ${`FedAvg ${f3(FLAMBY_PUBLISHED.fedAvg)}, FedYogi ${f3(FLAMBY_PUBLISHED.fedYogi)}`.padStart(19)}`,
   );
+  if (tuned) {
+    lines.push(
+      `  ${'federated + personalised per site'.padEnd(34)} ${f3(tuned.pooledTestAccuracy).padStart(9)}`,
+    );
+  }
   lines.push(
     `  ${'centralized (reference only)'.padEnd(34)} ${f3(r.centralized.pooledTestAccuracy).padStart(9)} ${f3(FLAMBY_PUBLISHED.centralized).padStart(19)}`,
   );

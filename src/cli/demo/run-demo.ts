@@ -23,6 +23,7 @@ export function heartJobSpec(seed: number, rounds?: number): TrainJobSpec {
     batchSize: d.batchSize,
     learningRate: d.learningRate,
     optimizer: d.optimizer,
+    ...(d.l2 !== undefined ? { l2: d.l2 } : {}),
   };
   return {
     kind: 'train',
@@ -32,6 +33,7 @@ export function heartJobSpec(seed: number, rounds?: number): TrainJobSpec {
     rounds: rounds ?? d.rounds,
     local,
     localBaseline: d.localOnly,
+    personalization: d.personalization,
     minSites: 3,
     roundTimeoutMs: 30_000,
     setupTimeoutMs: 60_000,

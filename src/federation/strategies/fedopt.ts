@@ -1,6 +1,12 @@
 import type { Weights } from '../../learning/weights.js';
 import type { ServerOptimizer } from './server-optimizer.js';
-import type { AggregateInput, AggregateOutput, ClientConfig, Strategy, StrategyState } from './strategy.js';
+import type {
+  AggregateInput,
+  AggregateOutput,
+  ClientConfig,
+  Strategy,
+  StrategyState,
+} from './strategy.js';
 import { weightedAverage } from './weighted-average.js';
 
 export interface FedOptOptions {
@@ -72,7 +78,9 @@ function zeroMoments(global: Weights): StrategyState {
 function checkedMoments(global: Weights, state: StrategyState): StrategyState {
   const expected = zeroMoments(global).tensors;
   if (state.tensors.length !== expected.length) {
-    throw new Error(`FedOpt state has ${state.tensors.length} tensors, expected ${expected.length}`);
+    throw new Error(
+      `FedOpt state has ${state.tensors.length} tensors, expected ${expected.length}`,
+    );
   }
   expected.forEach((want, i) => {
     const got = state.tensors[i] as Weights[number];

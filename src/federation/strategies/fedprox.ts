@@ -11,7 +11,8 @@ export class FedProx implements Strategy {
     private readonly inner: Strategy,
     private readonly mu: number,
   ) {
-    if (!(mu >= 0) || !Number.isFinite(mu)) throw new Error(`FedProx: mu must be a finite number >= 0, got ${mu}`);
+    if (!(mu >= 0) || !Number.isFinite(mu))
+      throw new Error(`FedProx: mu must be a finite number >= 0, got ${mu}`);
     this.name = inner.name === 'fedavg' ? 'fedprox' : `fedprox(${inner.name})`;
   }
 

@@ -1,4 +1,11 @@
-export type { AggregateInput, AggregateOutput, ClientConfig, FitResult, Strategy, StrategyState } from './strategy.js';
+export type {
+  AggregateInput,
+  AggregateOutput,
+  ClientConfig,
+  FitResult,
+  Strategy,
+  StrategyState,
+} from './strategy.js';
 export { weightedAverage } from './weighted-average.js';
 export { FedAvg } from './fedavg.js';
 export { FedProx } from './fedprox.js';

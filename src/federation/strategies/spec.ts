@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { FedAvg } from './fedavg.js';
 import { FedOpt } from './fedopt.js';
 import { FedProx } from './fedprox.js';
-import { AdagradServerOptimizer, AdamServerOptimizer, YogiServerOptimizer } from './server-optimizer.js';
+import {
+  AdagradServerOptimizer,
+  AdamServerOptimizer,
+  YogiServerOptimizer,
+} from './server-optimizer.js';
 import type { Strategy } from './strategy.js';
 
 // Defaults are FLamby's (Fed-Heart-Disease benchmark): server lr 0.01, beta1 0.9, beta2 0.999, tau 1e-8.

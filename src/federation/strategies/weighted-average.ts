@@ -11,14 +11,19 @@ export function weightedAverage(global: Weights, results: FitResult[]): Weights 
   const ordered = [...results].sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
   let total = 0;
   ordered.forEach((result, i) => {
-    if (i > 0 && ordered[i - 1]?.site === result.site) throw new Error(`aggregate: site '${result.site}' answered twice`);
+    if (i > 0 && ordered[i - 1]?.site === result.site)
+      throw new Error(`aggregate: site '${result.site}' answered twice`);
     if (!Number.isInteger(result.numSamples) || result.numSamples <= 0) {
-      throw new Error(`aggregate: site '${result.site}' reports numSamples ${result.numSamples}; need a positive integer`);
+      throw new Error(
+        `aggregate: site '${result.site}' reports numSamples ${result.numSamples}; need a positive integer`,
+      );
     }
     try {
       checkUpdate(global, result.weights);
     } catch (error) {
-      throw new Error(`aggregate: site '${result.site}': ${(error as Error).message}`, { cause: error });
+      throw new Error(`aggregate: site '${result.site}': ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     total += result.numSamples;
   });
@@ -27,7 +32,8 @@ export function weightedAverage(global: Weights, results: FitResult[]): Weights 
     for (const result of ordered) {
       const data = (result.weights[k] as Weights[number]).data;
       const share = result.numSamples / total;
-      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + share * (data[i] as number);
+      for (let i = 0; i < sum.length; i++)
+        sum[i] = (sum[i] as number) + share * (data[i] as number);
     }
     return { name: tensor.name, shape: [...tensor.shape], data: Float32Array.from(sum) };
   });
