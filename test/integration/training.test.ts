@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,5 +127,39 @@ describe('federated training across OS processes', () => {
     expect(job.error).toMatch(/switzerland/);
     expect(job.error).toMatch(/chol/);
     expect(job.rounds).toEqual([]);
+  });
+
+  it('goes on without a site whose CSV is malformed; that site exits naming the file and line', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'converge-bad-csv-'));
+    const bad = join(work, 'switzerland.data');
+    net = await heartNetwork((spec) => ({
+      ...spec,
+      sites: spec.sites.map((s) =>
+        s.name !== 'switzerland'
+          ? s
+          : { ...s, datasets: s.datasets.map((d) => ({ ...d, path: bad })) },
+      ),
+    }));
+    const good = net.spec.sites.find((s) => s.name === 'cleveland')!.datasets[0]!.path;
+    const swiss = (await readFile(good.replace('cleveland', 'switzerland'), 'utf8')).split('\n');
+    swiss[6] = '54,1,4,125,0,?,0,140'; // a row with 8 of 14 fields, on line 7
+    await writeFile(bad, swiss.join('\n'));
+    await net.start('hub');
+    const failing = await net.start('switzerland');
+    let stderr = '';
+    failing.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((ok) => failing.once('exit', ok));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/switzerland\.data/);
+    expect(stderr).toMatch(/switzerland\.data:7: expected 14 fields, found 8/);
+    for (const s of ['cleveland', 'hungary', 'long-beach']) await net.start(s);
+    const client = await net.client();
+    const { id } = await client.startJob(
+      'heart',
+      quickJob({ rounds: 2, minSites: 3, setupTimeoutMs: 4_000 }),
+    );
+    const job = await waitFor(client, id, (j) => j.status !== 'running');
+    expect(job.status).toBe('finished');
+    expect(job.participants.sort()).toEqual(['cleveland', 'hungary', 'long-beach']);
   });
 });
