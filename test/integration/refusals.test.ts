@@ -95,7 +95,7 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
       'cleveland',
       new Map([['heart', { config: spec, data: await loadSiteDataset(spec, '/') }]]),
     );
-    const { id } = await client.startJob('heart', quickJob({ rounds: 2 }));
+    const { id } = await client.startJob('heart', quickJob({ rounds: 2, roundTimeoutMs: 60_000 }));
     for (;;) {
       const res = await poll();
       if (res.status === 204) continue;

@@ -19,6 +19,7 @@ if (!server) {
 
 const TABLES = [
   'collaborations',
+  'job_models',
   'job_reports',
   'jobs',
   'members',
