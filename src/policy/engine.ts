@@ -1,0 +1,205 @@
+import { indexEntities, toCedarCall } from './cedar-request.js';
+import { freezeDecision, type LoggedDecision, type PolicyDecision } from './decision.js';
+import { cacheKey, DecisionCache } from './decision-cache.js';
+import { PolicyError } from './errors.js';
+import { evaluatePacks } from './evaluate.js';
+import { explain } from './explain.js';
+import { applicablePacks, touchedCountries, uncoveredCountries } from './jurisdictions.js';
+import { compilePack, type PackCheck, type PackSource, type PolicyPack } from './pack.js';
+import { PreparedSets } from './policy-set.js';
+import { parsePolicyRequest, type PolicyRequest } from './request.js';
+import { loadSchema, type PolicySchema } from './schema.js';
+
+export interface PolicyEngineOptions {
+  /** Cedar schema text (policies/converge.cedarschema). */
+  readonly schema: string;
+  readonly packs: readonly PackSource[];
+  /** Decisions remembered by exact request (LRU); 0 turns the cache off. Default 10,000. */
+  readonly cacheSize?: number;
+  /** Today as YYYY-MM-DD, for requests without a date. Default: the UTC date now. */
+  readonly today?: () => string;
+  /**
+   * Accept requests dated other than today (what-if checks, tests). Off by default, so a
+   * requester cannot pick a date before a rule took effect to dodge it; replay is unaffected.
+   */
+  readonly anyDate?: boolean;
+}
+
+const utcToday = (): string => new Date().toISOString().slice(0, 10);
+
+/**
+ * Decides requests against the consortium pack and every pack of a jurisdiction the request
+ * touches. Packs are validated (strict) before they take effect; every version ever in force
+ * stays in an archive by hash so that logged decisions can be replayed.
+ */
+export class PolicyEngine {
+  readonly schema: PolicySchema;
+  readonly #inForce = new Map<string, PolicyPack>();
+  readonly #archive = new Map<string, PolicyPack>();
+  readonly #sets = new PreparedSets();
+  readonly #cache: DecisionCache;
+  readonly #today: () => string;
+  readonly #anyDate: boolean;
+
+  private constructor(schema: PolicySchema, options: PolicyEngineOptions) {
+    this.schema = schema;
+    this.#cache = new DecisionCache(options.cacheSize ?? 10_000);
+    this.#today = options.today ?? utcToday;
+    this.#anyDate = options.anyDate ?? false;
+  }
+
+  /** Throws PolicyError if the schema or any pack is invalid: an engine starts complete. */
+  static create(options: PolicyEngineOptions): PolicyEngine {
+    const engine = new PolicyEngine(loadSchema(options.schema), options);
+    for (const source of options.packs) {
+      const check = engine.installPack(source);
+      if (!check.ok) {
+        throw new PolicyError(
+          'invalid-pack',
+          `policy pack "${check.pack}" is invalid`,
+          check.diagnostics,
+        );
+      }
+    }
+    return engine;
+  }
+
+  packs(): PolicyPack[] {
+    return [...this.#inForce.values()];
+  }
+
+  pack(name: string): PolicyPack | undefined {
+    return this.#inForce.get(name);
+  }
+
+  /** Any version that was ever in force (or checked) in this engine. */
+  packByHash(hash: string): PolicyPack | undefined {
+    return this.#archive.get(hash);
+  }
+
+  /** Compile and validate a pack without putting it in force. */
+  checkPack(source: PackSource): PackCheck {
+    const check = compilePack(source, this.schema);
+    if (check.ok) this.#archive.set(check.pack.hash, check.pack);
+    return check;
+  }
+
+  /** Put a pack in force if it is valid; otherwise the pack in force stays and nothing changes. */
+  installPack(source: PackSource): PackCheck {
+    const check = this.checkPack(source);
+    if (check.ok) {
+      this.#inForce.set(check.pack.name, check.pack);
+      this.#cache.clear();
+    }
+    return check;
+  }
+
+  /** Decide a request (any JSON value). Never throws: bad input is a deny with an error. */
+  decide(input: unknown): PolicyDecision {
+    const today = this.#today();
+    const key = this.#cache.enabled ? cacheKey(input, today) : undefined;
+    const hit = key === undefined ? undefined : this.#cache.get(key);
+    if (hit) return hit;
+    const decision = this.#guard(input, today, () => this.evaluate(this.#parse(input, today)));
+    if (key !== undefined && decision.error === undefined) this.#cache.set(key, decision);
+    return decision;
+  }
+
+  /** Decide, and return what the ledger should record (see replayDecision). */
+  decideLogged(input: unknown): LoggedDecision {
+    const decision = this.decide(input);
+    try {
+      return { request: parsePolicyRequest(input, decision.date), decision };
+    } catch {
+      return { request: input, decision }; // refused as malformed: logged as it came
+    }
+  }
+
+  /** Decide with some packs replaced (diffs, dry runs); the packs in force do not change. */
+  decideWith(input: unknown, replacements: readonly PolicyPack[]): PolicyDecision {
+    const today = this.#today();
+    const packs = new Map(this.#inForce);
+    for (const pack of replacements) packs.set(pack.name, pack);
+    return this.#guard(input, today, () =>
+      this.evaluate(this.#parse(input, today), [...packs.values()]),
+    );
+  }
+
+  /** The core: a validated request against a set of packs. Throws PolicyError on bad input. */
+  evaluate(request: PolicyRequest, packs: readonly PolicyPack[] = this.packs()): PolicyDecision {
+    const entities = indexEntities(request);
+    const countries = touchedCountries(request, entities);
+    const active = applicablePacks(packs, countries).map((p) =>
+      this.#sets.activeOn(p, request.date),
+    );
+    const set = this.#sets.prepare(active, request.action);
+    const verdicts = evaluatePacks(
+      toCedarCall(request, entities),
+      active,
+      set,
+      this.schema.cacheName,
+    );
+    return freezeDecision(
+      explain({
+        request,
+        entities,
+        verdicts,
+        countries,
+        uncovered: uncoveredCountries(packs, countries),
+        schemaHash: this.schema.hash,
+        policySetHash: set.policySetHash,
+      }),
+    );
+  }
+
+  #parse(input: unknown, today: string): PolicyRequest {
+    const request = parsePolicyRequest(input, today);
+    const skew = Math.abs(Date.parse(request.date) - Date.parse(today)) / 86_400_000;
+    if (!this.#anyDate && skew > 1) {
+      throw new PolicyError(
+        'invalid-request',
+        `the request is dated ${request.date}, not today (${today})`,
+        [
+          'date: decisions are made for today (one day either side for time zones); what-if checks use an engine with anyDate',
+        ],
+      );
+    }
+    return request;
+  }
+
+  #guard(input: unknown, today: string, run: () => PolicyDecision): PolicyDecision {
+    try {
+      return run();
+    } catch (error) {
+      return this.refusal(input, today, error);
+    }
+  }
+
+  /** A request refused before any pack could decide: default deny, with the reason. */
+  refusal(input: unknown, today: string, error: unknown): PolicyDecision {
+    const known = error instanceof PolicyError;
+    const date = fieldOf(input, 'date');
+    const action = fieldOf(input, 'action');
+    return freezeDecision({
+      decision: 'deny',
+      date: typeof date === 'string' ? date : today,
+      action: typeof action === 'string' ? action : '',
+      jurisdictions: [],
+      packs: [],
+      notes: [],
+      policySetHash: '',
+      schemaHash: this.schema.hash,
+      error: {
+        code: known ? error.code : 'evaluation-error',
+        message: known ? error.message : 'the policy engine failed on this request',
+        details: known ? error.details : [error instanceof Error ? error.message : String(error)],
+      },
+    });
+  }
+}
+
+function fieldOf(input: unknown, name: string): unknown {
+  return typeof input === 'object' && input !== null
+    ? (input as Record<string, unknown>)[name]
+    : undefined;
+}
