@@ -137,6 +137,10 @@ export class Hub {
         `envelope says ${envelope.type}/${envelope.round} but the report is ${report.kind}/${report.round}`,
       );
     }
+    if (report.kind === 'metrics') {
+      await this.acceptMetrics(collab, site, report);
+      return report;
+    }
     const posted = this.board.get(report.taskId);
     if (
       !posted ||
@@ -158,6 +162,30 @@ export class Hub {
     }
     this.board.markReported(report.taskId, site);
     return report;
+  }
+
+  /** Metrics arrive after their round may have closed, so they are checked against the job, not the board. */
+  private async acceptMetrics(
+    collab: string,
+    site: string,
+    report: Extract<Report, { kind: 'metrics' }>,
+  ) {
+    const job = await getJob(this.db, report.jobId);
+    const setup = job?.preprocessing as { participants?: string[] } | null | undefined;
+    if (!job || job.collabId !== collab)
+      throw new Refusal(404, `no job ${report.jobId} in ${collab}`);
+    if (!setup?.participants?.includes(site)) {
+      throw new Refusal(403, `site ${site} does not take part in ${report.jobId}`);
+    }
+    if (report.round < 1 || report.round > job.spec.rounds) {
+      throw new Refusal(400, `round ${report.round} is outside 1..${job.spec.rounds}`);
+    }
+    try {
+      await saveReport(this.db, site, report);
+    } catch (e) {
+      if (e instanceof DuplicateReport) throw new Refusal(409, e.message);
+      throw e;
+    }
   }
 
   private async persist(

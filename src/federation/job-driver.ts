@@ -5,7 +5,7 @@ import { decodeFrame, encodeFrame, frameSha256 } from '../node/frame.js';
 import type { HubContext } from './hub-context.js';
 import { getJob, reportsFor, updateJob } from './job-records.js';
 import type { JobRecord } from './job-records.js';
-import type { Report, ReportOf, Task } from './protocol.js';
+import type { ReportOf, Task } from './protocol.js';
 import {
   completeRound,
   lastCompleteRound,
@@ -88,7 +88,7 @@ export class JobDriver {
   }
 
   /** Offer a task to the recipients and wait for their durable reports until the deadline. */
-  private async collect<K extends Report['kind']>(
+  private async collect<K extends Task['kind']>(
     task: Task & { kind: K },
     tensors: Weights,
     recipients: string[],
@@ -224,10 +224,12 @@ export class JobDriver {
     const spec = this.job.spec;
     const { participants, preprocessing } = this.setup();
     const strategy = createStrategy(spec.strategy);
-    let last = (await lastCompleteRound(db, this.job.id))!;
+    // Resume from the newest durable round; afterwards the model and optimizer state stay in memory.
+    const last = (await lastCompleteRound(db, this.job.id))!;
+    let global = decodeFrame(last.globalModel!).tensors;
+    let state = last.strategyState ? decodeStrategyState(last.strategyState) : null;
     for (let round = last.round + 1; round <= spec.rounds && !this.stopped; round++) {
       const started = Date.now();
-      const global = decodeFrame(last.globalModel!).tensors;
       await openRound(db, this.job.id, round, started + spec.roundTimeoutMs);
       const task = {
         ...this.taskBase('train', round),
@@ -247,7 +249,6 @@ export class JobDriver {
       );
       if (this.stopped) return;
       const updates = (await updatesFor(db, this.job.id, round)).filter((u) => reports.has(u.site));
-      const state = last.strategyState ? decodeStrategyState(last.strategyState) : null;
       const next = strategy.aggregate({
         round,
         global,
@@ -269,12 +270,6 @@ export class JobDriver {
         strategyState: next.state ? encodeStrategyState(next.state) : null,
         metrics: { trainLoss: meanLoss(updates) },
       });
-      const incoming = new Map(
-        [...reports].flatMap(([s, r]) => (r.incoming ? [[s, r.incoming] as const] : [])),
-      );
-      if (round > 1 && incoming.size > 0) {
-        await recordRoundMetrics(db, this.job.id, round - 1, pooledMetrics(incoming));
-      }
       this.ctx.onProgress(this.job.id, {
         kind: 'round',
         round,
@@ -282,7 +277,8 @@ export class JobDriver {
         dropped,
         ms: Date.now() - started,
       });
-      last = (await lastCompleteRound(db, this.job.id))!;
+      global = next.weights;
+      state = next.state;
     }
     if (!this.stopped) await this.advance('evaluation');
   }

@@ -2,6 +2,7 @@ import type { Db } from '../store/index.js';
 import { listMembers } from './collab-records.js';
 import { getJob, reportsFor } from './job-records.js';
 import type { JobRecord } from './job-records.js';
+import { pooledMetrics } from './metrics.js';
 import type { RoundMetrics } from './metrics.js';
 import type { Evaluation } from './protocol.js';
 import { listRounds, updatesFor } from './round-records.js';
@@ -51,7 +52,14 @@ export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | 
   for (const r of await listRounds(db, jobId)) {
     if (r.round === 0) continue;
     const updates = await updatesFor(db, jobId, r.round);
-    const metrics = r.metrics as (RoundMetrics & { trainLoss?: number }) | null;
+    const stored = r.metrics as (Partial<RoundMetrics> & { trainLoss?: number }) | null;
+    // The final round is evaluated in the evaluation phase; earlier ones by the sites' metrics reports.
+    const reported = await reportsFor(db, jobId, 'metrics', r.round);
+    const evaluated = stored?.perSite
+      ? (stored as RoundMetrics)
+      : reported.size > 0
+        ? pooledMetrics(new Map([...reported].map(([s, m]) => [s, m.evaluation])))
+        : null;
     rounds.push({
       round: r.round,
       status: r.status,
@@ -60,10 +68,10 @@ export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | 
       participants: (r.participants ?? []).map(name),
       dropped: (r.dropped ?? []).map(name),
       globalModelSha256: r.globalModelSha256,
-      trainLoss: metrics?.trainLoss ?? null,
+      trainLoss: stored?.trainLoss ?? null,
       trainMs: Object.fromEntries(updates.map((u) => [name(u.site), u.trainMs])),
       updateBytes: Object.fromEntries(updates.map((u) => [name(u.site), u.payload.byteLength])),
-      metrics: metrics?.perSite ? { ...metrics, perSite: named(metrics.perSite) } : null,
+      metrics: evaluated ? { ...evaluated, perSite: named(evaluated.perSite) } : null,
     });
   }
   const baselines: JobSummary['baselines'] = {};

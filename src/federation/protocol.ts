@@ -79,9 +79,12 @@ export const Report = z.discriminatedUnion('kind', [
     numSamples: z.number().int().positive(),
     trainMs: z.number().min(0),
     loss: z.number(),
-    /** The site's evaluation, on its own test split, of the global model it received. */
-    incoming: Evaluation.optional(),
   }),
+  /**
+   * A site's evaluation, on its own test split, of the global model of `round`. Sent after
+   * the site's update for the next round, so evaluation stays off the round's critical path.
+   */
+  ReportBase.extend({ kind: z.literal('metrics'), evaluation: Evaluation }),
   ReportBase.extend({
     kind: z.literal('evaluate'),
     results: z.record(z.string(), Evaluation),

@@ -213,9 +213,8 @@ export async function completeRound(
 
 /** Metrics of the round's global model as evaluated by the sites, filled in one round later. */
 export async function recordRoundMetrics(db: Db, jobId: string, round: number, metrics: unknown) {
-  await db.query('update rounds set metrics = $3 where job_id = $1 and round = $2', [
-    jobId,
-    round,
-    JSON.stringify(metrics),
-  ]);
+  await db.query(
+    `update rounds set metrics = coalesce(metrics, '{}'::jsonb) || $3::jsonb where job_id = $1 and round = $2`,
+    [jobId, round, JSON.stringify(metrics)],
+  );
 }

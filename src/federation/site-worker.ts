@@ -29,7 +29,10 @@ export class SiteWorker {
     private readonly datasets: Map<string, LoadedDataset>,
   ) {}
 
-  async perform(task: Task, tensors: Weights): Promise<{ report: Report; tensors: Weights }> {
+  async perform(
+    task: Task,
+    tensors: Weights,
+  ): Promise<{ report: Report; tensors: Weights; afterwards?: () => Promise<Report> }> {
     const ds = this.datasets.get(task.dataset);
     if (!ds) throw new Error(`this site holds no dataset '${task.dataset}'`);
     const base = { taskId: task.taskId, jobId: task.jobId, round: task.round };
@@ -79,8 +82,6 @@ export class SiteWorker {
       }
       case 'train': {
         const f = this.features(ds, task.preprocessing);
-        // Evaluating the incoming global model here saves the hub a round trip per round.
-        const incoming = task.round > 1 ? await evaluation(task.model, tensors, f.test) : undefined;
         const trained = await trainLocal(task.model, tensors, f.train, {
           ...task.local,
           seed: deriveSeed(task.seed, 'round', task.round, this.siteName),
@@ -93,9 +94,19 @@ export class SiteWorker {
             numSamples: trained.numSamples,
             trainMs: trained.trainMs,
             loss: trained.loss,
-            ...(incoming ? { incoming } : {}),
           },
           tensors: trained.weights,
+          // The incoming model is the previous round's global model: evaluated once the update is sent.
+          ...(task.round > 1
+            ? {
+                afterwards: async (): Promise<Report> => ({
+                  ...base,
+                  round: task.round - 1,
+                  kind: 'metrics',
+                  evaluation: await evaluation(task.model, tensors, f.test),
+                }),
+              }
+            : {}),
         };
       }
       case 'evaluate': {

@@ -9,6 +9,7 @@ import {
 } from '../identity/index.js';
 import type { NodeKey } from '../identity/index.js';
 import { Task } from '../federation/index.js';
+import type { Report } from '../federation/index.js';
 import type { SiteWorker } from '../federation/index.js';
 import { decodeFrame, encodeFrame } from './frame.js';
 import type { Logger } from './logger.js';
@@ -91,21 +92,26 @@ export class SiteClient {
     const frame = decodeFrame(body);
     const task = Task.parse(frame.meta);
     this.log.info({ task: task.taskId, kind: task.kind, round: task.round }, 'task received');
-    const { report, tensors } = await this.worker.perform(task, frame.tensors);
-    const reply = encodeFrame(report, tensors);
-    const ack = await this.send(
-      `/v1/collabs/${this.collab}/reports`,
-      report.kind,
-      report.round,
-      reply,
-      signal,
-    );
+    const { report, tensors, afterwards } = await this.worker.perform(task, frame.tensors);
+    await this.submit(report, encodeFrame(report, tensors), signal);
+    if (afterwards) {
+      const followUp = await afterwards();
+      await this.submit(followUp, encodeFrame(followUp, []), signal);
+    }
+  }
+
+  private async submit(report: Report, frame: Uint8Array, signal: AbortSignal): Promise<void> {
+    const path = `/v1/collabs/${this.collab}/reports`;
+    const ack = await this.send(path, report.kind, report.round, frame, signal);
     if (ack.status === 409) {
       // Our report arrived late (round closed) or twice: the hub keeps what it has; move on.
-      this.log.warn({ task: task.taskId, reason: await ack.text() }, 'report not taken');
+      this.log.warn({ task: report.taskId, reason: await ack.text() }, 'report not taken');
       return;
     }
     if (!ack.ok) throw new Error(`report refused: ${ack.status} ${await ack.text()}`);
-    this.log.info({ task: task.taskId, bytes: reply.byteLength }, 'report acknowledged');
+    this.log.info(
+      { task: report.taskId, kind: report.kind, bytes: frame.byteLength },
+      'report acknowledged',
+    );
   }
 }

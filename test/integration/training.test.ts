@@ -49,6 +49,11 @@ describe('federated training across OS processes', () => {
     const global = job.evaluation['global']!;
     const n = Object.values(global).reduce((a, e) => a + e.n, 0);
     expect(n).toBe(254);
+    // Every round's global model was evaluated by every site, on its own test split.
+    for (const r of job.rounds) {
+      expect(Object.keys(r.metrics?.perSite ?? {}).sort()).toHaveLength(4);
+      expect(r.metrics!.pooledAccuracy).toBeGreaterThan(0.6);
+    }
     // No private key material in any node's log.
     for (const node of ['hub', 'cleveland', 'hungary', 'switzerland', 'long-beach']) {
       const pem = await readFile(join(net.dir(node), 'keys', 'node.key'), 'utf8');
