@@ -9,7 +9,11 @@ export interface NamedTensor {
 export type Weights = NamedTensor[];
 
 export function cloneWeights(weights: Weights): Weights {
-  return weights.map((t) => ({ name: t.name, shape: [...t.shape], data: new Float32Array(t.data) }));
+  return weights.map((t) => ({
+    name: t.name,
+    shape: [...t.shape],
+    data: new Float32Array(t.data),
+  }));
 }
 
 export function parameterCount(weights: Weights): number {

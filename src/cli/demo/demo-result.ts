@@ -87,7 +87,10 @@ export function buildDemoResult(input: {
       ? {
           personalized: {
             pooledTestAccuracy: pooled(job.evaluation['personalized']),
-            perSite: sites.map((site) => ({ site, ...pick(job.evaluation['personalized']![site]!) })),
+            perSite: sites.map((site) => ({
+              site,
+              ...pick(job.evaluation['personalized']![site]!),
+            })),
           },
         }
       : {}),
