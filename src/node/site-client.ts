@@ -24,6 +24,7 @@ const RETRY_MAX_MS = 2_000;
  */
 export class SiteClient {
   private readonly hubVerifier: EnvelopeVerifier;
+  private deferred: (() => Promise<Report>) | undefined;
 
   constructor(
     private readonly hub: NonNullable<NodeConfig['hub']>,
@@ -75,13 +76,22 @@ export class SiteClient {
   }
 
   private async pollOnce(signal: AbortSignal): Promise<void> {
-    const res = await this.send(
+    // The long-poll goes out first; deferred work (the previous model's evaluation) runs while
+    // it waits, so a site that reported last is not late for the next round.
+    const polled = this.send(
       `/v1/collabs/${this.collab}/tasks`,
       'poll',
       0,
       new Uint8Array(0),
       signal,
+    ).then(
+      (response) => ({ response }),
+      (error: unknown) => ({ error }),
     );
+    await this.runDeferred(signal);
+    const outcome = await polled;
+    if ('error' in outcome) throw outcome.error;
+    const res = outcome.response;
     if (res.status === 204) return;
     if (!res.ok) throw new Error(`poll refused: ${res.status} ${await res.text()}`);
     const body = new Uint8Array(await res.arrayBuffer());
@@ -94,9 +104,19 @@ export class SiteClient {
     this.log.info({ task: task.taskId, kind: task.kind, round: task.round }, 'task received');
     const { report, tensors, afterwards } = await this.worker.perform(task, frame.tensors);
     await this.submit(report, encodeFrame(report, tensors), signal);
-    if (afterwards) {
-      const followUp = await afterwards();
+    this.deferred = afterwards;
+  }
+
+  private async runDeferred(signal: AbortSignal): Promise<void> {
+    const work = this.deferred;
+    this.deferred = undefined;
+    if (!work) return;
+    try {
+      const followUp = await work();
       await this.submit(followUp, encodeFrame(followUp, []), signal);
+    } catch (e) {
+      // Metrics are best effort: losing one never blocks training.
+      this.log.warn({ err: (e as Error).message }, 'deferred report failed');
     }
   }
 
