@@ -1,3 +1,4 @@
+import { collect } from './options.js';
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,10 +9,6 @@ import {
   openNodeStore,
   readIdentityCard,
 } from '../node/index.js';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** PGlite has one owner: edit a hub's membership only while the hub is stopped. */
 function assertHubStopped(dir: string): void {

@@ -1,13 +1,10 @@
+import { collect } from './options.js';
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DatasetConfig } from '../learning/index.js';
 import { initNodeDirectory, readIdentityCard, startNode } from '../node/index.js';
 import { describeZodError } from '../node/config.js';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** A dataset file's relative paths are relative to that file, so configs can be moved as a set. */
 async function readDatasetConfig(file: string) {

@@ -66,10 +66,7 @@ export class Hub {
   async startJob(collabId: string, rawSpec: unknown): Promise<JobRecord> {
     const parsed = TrainJobSpec.safeParse(rawSpec);
     if (!parsed.success) {
-      throw new Refusal(
-        400,
-        `invalid job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
+      throw new Refusal(400, `invalid job: ${describeIssues(parsed.error)}`);
     }
     const sites = await this.context.sitesOf(collabId);
     if (sites.length === 0) throw new Refusal(404, `collaboration ${collabId} has no data sites`);
@@ -127,7 +124,7 @@ export class Hub {
     }
     const parsed = Report.safeParse(frame.meta);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const detail = describeIssues(parsed.error);
       throw new Refusal(400, `malformed report: ${detail}`);
     }
     const report = parsed.data;
@@ -236,4 +233,8 @@ export class Hub {
     this.board.nudge();
     await Promise.allSettled([...this.drivers.values()].map((d) => d.done));
   }
+}
+
+function describeIssues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
 }

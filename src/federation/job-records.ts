@@ -120,17 +120,3 @@ export async function reportsFor<K extends Report['kind']>(
   );
   return new Map(rows.map((r) => [r.site_key, r.payload]));
 }
-
-export async function hasReported(
-  db: Db,
-  jobId: string,
-  site: string,
-  kind: Report['kind'],
-  round: number,
-): Promise<boolean> {
-  const rows = await db.query(
-    'select 1 from job_reports where job_id = $1 and site_key = $2 and kind = $3 and round = $4',
-    [jobId, site, kind, round],
-  );
-  return rows.length > 0;
-}
