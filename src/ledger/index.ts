@@ -80,7 +80,7 @@ export { tileRoutes, type TileServer } from './log/routes.js';
 export { TileClient, type TileClientOptions, type VerifiedCheckpoint } from './log/tile-client.js';
 export { TileCache, TileReader, type TileSource } from './log/tile-reader.js';
 export { DirectoryTileSource } from './log/tile-files.js';
-export { auditLog, type AuditReport } from './log/audit.js';
+export { auditLog, type AuditOptions, type AuditReport } from './log/audit.js';
 
 // Witnessing: tlog-witness, split-view detection, tlog-policy.
 export {
@@ -122,3 +122,14 @@ export {
   verifyCosignedCheckpoint,
   type JurisdictionWitness,
 } from './witness/jurisdictions.js';
+export { logOrigin } from './witness/log-origin.js';
+
+// Offline proofs of inclusion (C2SP tlog-proof), checked against a policy's keys alone.
+export {
+  TLOG_PROOF_HEADER,
+  formatTlogProof,
+  parseTlogProof,
+  verifyTlogProof,
+  type ProvenEntry,
+  type TlogProof,
+} from './proof-file.js';
