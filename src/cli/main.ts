@@ -2,7 +2,10 @@
 import { Command } from 'commander';
 import { collabCommands } from './collab-commands.js';
 import { demoCommand } from './demo-command.js';
+import { dpCommands } from './dp-commands.js';
+import { logCommands } from './log-commands.js';
 import { nodeCommands } from './node-commands.js';
+import { planCommands } from './plan-commands.js';
 import { trainCommand } from './train-command.js';
 
 const program = new Command('converge')
@@ -13,6 +16,9 @@ program.addCommand(nodeCommands());
 program.addCommand(collabCommands());
 program.addCommand(trainCommand());
 program.addCommand(demoCommand());
+program.addCommand(logCommands());
+program.addCommand(dpCommands());
+program.addCommand(planCommands());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // A clear one-line error, never a stack trace, for anything a user can get wrong.

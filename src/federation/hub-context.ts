@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/index.js';
+import type { LedgerEvent } from './record/entries.js';
 import type { TaskBoard } from './task-board.js';
 
 /** What a job driver needs from the hub node around it. */
@@ -11,6 +12,8 @@ export interface HubContext {
   sitesOf(collab: string): Promise<string[]>;
   /** Human name of a member key, for reports and errors. */
   nameOf(collab: string, keyId: string): Promise<string>;
+  /** Appends events to the collaboration's log, durably, before the state they record commits. */
+  record(collab: string, events: LedgerEvent[]): Promise<void>;
   /** Called after every state change of a job, e.g. to stream progress to watchers. */
   onProgress(jobId: string, event: JobEvent): void;
 }

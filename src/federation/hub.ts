@@ -10,6 +10,11 @@ import type { JobRecord } from './job-records.js';
 import { TrainJobSpec } from './job-spec.js';
 import { saveModel } from './model-records.js';
 import { Report } from './protocol.js';
+import type { CosignReport } from './protocol.js';
+import type { LedgerEvent } from './record/entries.js';
+import { sha256Json } from './record/hashing.js';
+import type { Recorder } from './record/recorder.js';
+import type { SealedEnvelope } from '../identity/index.js';
 import { RoundClosed, saveUpdate } from './round-records.js';
 import { TaskBoard } from './task-board.js';
 import type { PostedTask } from './task-board.js';
@@ -30,7 +35,6 @@ export class Refusal extends Error {
  * they are durable, and runs one persistent driver per job. Knows nothing of HTTP.
  */
 export class Hub {
-  readonly board = new TaskBoard();
   private readonly drivers = new Map<string, { driver: JobDriver; done: Promise<void> }>();
   private readonly context: HubContext;
 
@@ -38,12 +42,19 @@ export class Hub {
     readonly db: Db,
     readonly log: Logger,
     onProgress: (jobId: string, event: JobEvent) => void = () => {},
+    /** The collaborations' transparency logs; without one (unit tests) nothing is recorded. */
+    readonly recorder?: Recorder,
+    /** Shared with the recorder, whose cosign requests travel on it too. */
+    readonly board: TaskBoard = new TaskBoard(),
   ) {
     this.context = {
       db,
       board: this.board,
       log,
       onProgress,
+      record: async (collab, events) => {
+        await recorder?.record(collab, events);
+      },
       sitesOf: async (collab) =>
         (await listMembers(db, collab))
           .filter((m) => m.roles.includes('site'))
@@ -71,6 +82,16 @@ export class Hub {
     const sites = await this.context.sitesOf(collabId);
     if (sites.length === 0) throw new Refusal(404, `collaboration ${collabId} has no data sites`);
     const job = await createJob(this.db, collabId, parsed.data);
+    await this.context.record(collabId, [
+      {
+        type: 'job.proposed',
+        collab: collabId,
+        job: job.id,
+        spec: parsed.data,
+        specSha256: sha256Json(parsed.data),
+        at: job.createdAt,
+      },
+    ]);
     this.log.info({ job: job.id, collab: collabId, sites: sites.length }, 'job created');
     this.launch(job);
     return job;
@@ -112,9 +133,10 @@ export class Hub {
   async acceptReport(
     collab: string,
     site: string,
-    envelope: { type: string; round: number },
+    sealed: SealedEnvelope,
     body: Uint8Array,
   ): Promise<Report> {
+    const { envelope } = sealed;
     let frame;
     try {
       frame = decodeFrame(body);
@@ -138,6 +160,10 @@ export class Hub {
       await this.acceptMetrics(collab, site, report);
       return report;
     }
+    if (report.kind === 'cosign') {
+      this.acceptCosign(collab, site, report);
+      return report;
+    }
     const posted = this.board.get(report.taskId);
     if (
       !posted ||
@@ -150,8 +176,12 @@ export class Hub {
     if (!posted.recipients.has(site)) {
       throw new Refusal(403, `site ${site} was not asked for task ${report.taskId}`);
     }
+    if (posted.reported.has(site)) {
+      const what = report.kind === 'train' ? 'update' : `${report.kind} report`;
+      throw new Refusal(409, `site ${site} already sent its ${what} for round ${report.round}`);
+    }
     try {
-      await this.persist(site, report, frame.tensors, posted, body);
+      await this.persist(site, report, frame.tensors, posted, body, sealed);
     } catch (e) {
       if (e instanceof DuplicateReport || e instanceof RoundClosed)
         throw new Refusal(409, e.message);
@@ -159,6 +189,18 @@ export class Hub {
     }
     this.board.markReported(report.taskId, site);
     return report;
+  }
+
+  private acceptCosign(collab: string, site: string, report: CosignReport): void {
+    const posted = this.board.get(report.taskId);
+    if (!posted || posted.collab !== collab || posted.task.kind !== 'cosign') {
+      throw new Refusal(409, `cosign task ${report.taskId} is not open`);
+    }
+    if (!posted.recipients.has(site)) {
+      throw new Refusal(403, `site ${site} was not asked to cosign (${report.taskId})`);
+    }
+    this.recorder?.acceptCosign(report);
+    this.board.markReported(report.taskId, site);
   }
 
   /** Metrics arrive after their round may have closed, so they are checked against the job, not the board. */
@@ -187,10 +229,11 @@ export class Hub {
 
   private async persist(
     site: string,
-    report: Report,
+    report: Exclude<Report, { kind: 'cosign' | 'metrics' }>,
     tensors: ReturnType<typeof decodeFrame>['tensors'],
     posted: PostedTask,
     body: Uint8Array,
+    sealed: SealedEnvelope,
   ): Promise<void> {
     const checkShape = () => {
       try {
@@ -201,6 +244,20 @@ export class Hub {
     };
     if (report.kind === 'train') {
       checkShape();
+      const payloadSha256 = frameSha256(body);
+      // The receipt is durable before the update is: a site holding an acknowledgement can
+      // always prove, from the log, that its signed contribution arrived.
+      const receipt: LedgerEvent = {
+        type: 'contribution.receipt',
+        collab: posted.collab,
+        job: report.jobId,
+        round: report.round,
+        site,
+        payloadSha256,
+        numSamples: report.numSamples,
+        sealed,
+      };
+      await this.context.record(posted.collab, [receipt]);
       await saveUpdate(
         this.db,
         report.jobId,
@@ -209,7 +266,7 @@ export class Hub {
           site,
           numSamples: report.numSamples,
           payload: body,
-          payloadSha256: frameSha256(body),
+          payloadSha256,
           trainMs: report.trainMs,
           loss: report.loss,
           receivedAt: Date.now(),
@@ -232,6 +289,7 @@ export class Hub {
     for (const { driver } of this.drivers.values()) driver.stop();
     this.board.nudge();
     await Promise.allSettled([...this.drivers.values()].map((d) => d.done));
+    await this.recorder?.stop();
   }
 }
 

@@ -3,6 +3,7 @@ export type { JobEvent } from './hub-context.js';
 export { TrainJobSpec, LocalTraining } from './job-spec.js';
 export { Task, Report, Evaluation } from './protocol.js';
 export { SiteWorker } from './site-worker.js';
+export { TaskBoard } from './task-board.js';
 export type { LoadedDataset } from './site-worker.js';
 export { summarizeJob } from './job-summary.js';
 export type { JobSummary, RoundSummary } from './job-summary.js';
@@ -19,3 +20,33 @@ export {
 export type { Member } from './collab-records.js';
 export { listJobs, getJob } from './job-records.js';
 export type { JobRecord } from './job-records.js';
+
+// The collaboration's record: transparency-log entries, the hub's logs and their publication,
+// and the witness every data site runs.
+export {
+  ENTRY_VERSION,
+  decodeEntry,
+  encodeEntry,
+  type LedgerEntry,
+  type LedgerEvent,
+  type MemberRecord,
+} from './record/entries.js';
+export { CollabLog, HubLedger, publishedSize } from './record/hub-ledger.js';
+export {
+  collabWitnessPolicy,
+  logOrigin,
+  logVkey,
+  witnessKeyName,
+  witnessVkey,
+  type WitnessMember,
+} from './record/keys.js';
+export { sha256Json } from './record/hashing.js';
+export {
+  CheckpointPublisher,
+  type PublishOutcome,
+  type WitnessChannel,
+  type WitnessReply,
+} from './record/publisher.js';
+export { Recorder, type LedgerStatus } from './record/recorder.js';
+export { SiteWitness } from './record/site-witness.js';
+export { verifyReceipt } from './record/receipts.js';

@@ -5,7 +5,7 @@ import { decodeFrame, encodeFrame, frameSha256 } from '../node/frame.js';
 import type { HubContext } from './hub-context.js';
 import { getJob, reportsFor, updateJob } from './job-records.js';
 import type { JobRecord } from './job-records.js';
-import type { ReportOf, Task } from './protocol.js';
+import type { JobTask as Task, ReportOf } from './protocol.js';
 import {
   completeRound,
   lastCompleteRound,
@@ -18,6 +18,8 @@ import { loadModels } from './model-records.js';
 import { createStrategy } from './strategies/index.js';
 import type { StrategyState } from './strategies/index.js';
 import { pooledMetrics } from './metrics.js';
+import { sha256Json } from './record/hashing.js';
+import { listRounds } from './round-records.js';
 
 /** A job that cannot go on; its message is what the member who proposed it reads. */
 export class JobFailure extends Error {
@@ -59,14 +61,21 @@ export class JobDriver {
       if (this.stopped) return;
       if (this.job.phase === 'training') await this.train();
       if (this.stopped) return;
-      if (this.job.phase === 'evaluation') await this.evaluate();
+      let pooledAccuracy: number | undefined;
+      if (this.job.phase === 'evaluation') pooledAccuracy = await this.evaluate();
       if (this.stopped) return;
+      await this.recordRelease(pooledAccuracy);
       await this.advance('done', 'finished');
       this.ctx.onProgress(this.job.id, { kind: 'finished' });
     } catch (e) {
       if (this.stopped) return;
       const error = e instanceof Error ? e.message : String(e);
       this.ctx.log.error({ job: this.job.id, error }, 'job failed');
+      const { collabId: collab, id: job } = this.job;
+      const rounds = (await lastCompleteRound(this.ctx.db, job))?.round ?? 0;
+      await this.ctx.record(collab, [
+        { type: 'job.finished', collab, job, status: 'failed', error, rounds, at: Date.now() },
+      ]);
       await updateJob(this.ctx.db, this.job.id, { status: 'failed', error });
       this.ctx.onProgress(this.job.id, { kind: 'failed', error });
     }
@@ -189,10 +198,21 @@ export class JobDriver {
       schema,
     );
     const setup: JobSetup = { participants: [...reports.keys()].sort(), preprocessing };
-    await updateJob(this.ctx.db, this.job.id, { preprocessing: setup });
     const spec = this.job.spec;
     const initial = await initModel(spec.model, preprocessing.featureNames.length, spec.seed);
     const frame = encodeFrame({ round: 0 }, initial);
+    await this.ctx.record(this.job.collabId, [
+      {
+        type: 'job.started',
+        collab: this.job.collabId,
+        job: this.job.id,
+        participants: setup.participants,
+        preprocessingSha256: sha256Json(preprocessing),
+        initialModelSha256: frameSha256(frame),
+        at: Date.now(),
+      },
+    ]);
+    await updateJob(this.ctx.db, this.job.id, { preprocessing: setup });
     await saveInitialModel(this.ctx.db, this.job.id, frame, frameSha256(frame));
     await this.advance(this.job.spec.localBaseline ? 'baseline' : 'training');
   }
@@ -262,13 +282,33 @@ export class JobDriver {
       const frame = encodeFrame({ round }, next.weights);
       const participated = updates.map((u) => u.site);
       const dropped = participants.filter((s) => !participated.includes(s));
+      const modelSha256 = frameSha256(frame);
+      const trainLoss = meanLoss(updates);
+      await this.ctx.record(this.job.collabId, [
+        {
+          type: 'round.closed',
+          collab: this.job.collabId,
+          job: this.job.id,
+          round,
+          contributions: updates.map((u) => ({
+            site: u.site,
+            payloadSha256: u.payloadSha256,
+            numSamples: u.numSamples,
+          })),
+          dropped,
+          modelSha256,
+          trainLoss,
+          privacySpent: null,
+          at: Date.now(),
+        },
+      ]);
       await completeRound(db, this.job.id, round, {
         participants: participated,
         dropped,
         globalModel: frame,
-        globalModelSha256: frameSha256(frame),
+        globalModelSha256: modelSha256,
         strategyState: next.state ? encodeStrategyState(next.state) : null,
-        metrics: { trainLoss: meanLoss(updates) },
+        metrics: { trainLoss },
       });
       this.ctx.onProgress(this.job.id, {
         kind: 'round',
@@ -283,7 +323,43 @@ export class JobDriver {
     if (!this.stopped) await this.advance('evaluation');
   }
 
-  private async evaluate(): Promise<void> {
+  /** The final model and where it came from, then the job's end, in the log. */
+  private async recordRelease(pooledAccuracy: number | undefined): Promise<void> {
+    const rounds = await listRounds(this.ctx.db, this.job.id);
+    const complete = rounds.filter((r) => r.globalModelSha256 !== null);
+    const initial = complete.find((r) => r.round === 0);
+    const trained = complete.filter((r) => r.round > 0);
+    const last = complete.at(-1);
+    if (!last || !initial) return;
+    const { collabId: collab, id: job } = this.job;
+    const at = Date.now();
+    await this.ctx.record(collab, [
+      {
+        type: 'model.released',
+        collab,
+        job,
+        modelSha256: last.globalModelSha256!,
+        lineage: {
+          initialModelSha256: initial.globalModelSha256!,
+          roundModels: trained.map((r) => r.globalModelSha256!),
+          strategy: this.job.spec.strategy.name,
+          contributors: [...new Set(trained.flatMap((r) => r.participants ?? []))].sort(),
+        },
+        at,
+      },
+      {
+        type: 'job.finished',
+        collab,
+        job,
+        status: 'finished',
+        rounds: last.round,
+        ...(pooledAccuracy !== undefined ? { pooledAccuracy } : {}),
+        at,
+      },
+    ]);
+  }
+
+  private async evaluate(): Promise<number> {
     const { db } = this.ctx;
     const { participants, preprocessing } = this.setup();
     const last = (await lastCompleteRound(db, this.job.id))!;
@@ -310,7 +386,9 @@ export class JobDriver {
       Math.min(this.job.spec.minSites, participants.length),
     );
     const globalBySite = new Map([...reports].map(([s, r]) => [s, r.results['global']!]));
-    await recordRoundMetrics(db, this.job.id, last.round, pooledMetrics(globalBySite));
+    const pooled = pooledMetrics(globalBySite);
+    await recordRoundMetrics(db, this.job.id, last.round, pooled);
+    return pooled.pooledAccuracy;
   }
 }
 

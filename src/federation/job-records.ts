@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/index.js';
 import { TrainJobSpec } from './job-spec.js';
-import type { Report } from './protocol.js';
+import type { JobReport as Report } from './protocol.js';
 
 /** The hub's durable record of jobs, reports, rounds and updates. */
 

@@ -14,7 +14,22 @@ const TaskBase = z.object({
   round: z.number().int().min(0),
 });
 
+/** Asks a site's witness to cosign a checkpoint of the collaboration's log (tlog-witness). */
+export const CosignTask = z.object({
+  kind: z.literal('cosign'),
+  taskId: z.string(),
+  round: z.literal(0),
+  /** The tlog-witness add-checkpoint request body: old size, consistency proof, checkpoint. */
+  request: z.string().max(64 * 1024),
+  /** The latest checkpoint every other witness cosigned, as the hub holds them, to cross-check. */
+  peers: z.array(z.string().max(64 * 1024)).max(256),
+  /** The collaboration's witness policy (tlog-policy), naming the peers' keys. */
+  policy: z.string().max(256 * 1024),
+});
+export type CosignTask = z.infer<typeof CosignTask>;
+
 export const Task = z.discriminatedUnion('kind', [
+  CosignTask,
   TaskBase.extend({ kind: z.literal('schema') }),
   TaskBase.extend({ kind: z.literal('statistics') }),
   TaskBase.extend({
@@ -45,6 +60,8 @@ export const Task = z.discriminatedUnion('kind', [
 ]);
 export type Task = z.infer<typeof Task>;
 export type TaskKind = Task['kind'];
+/** The tasks of a training job, as opposed to the log's cosign requests. */
+export type JobTask = Exclude<Task, { kind: 'cosign' }>;
 
 export const Evaluation = z.object({
   loss: z.number(),
@@ -56,7 +73,24 @@ export type Evaluation = z.infer<typeof Evaluation>;
 
 const ReportBase = z.object({ taskId: z.string(), jobId: z.string(), round: z.number().int() });
 
+/** A site witness's answer to a cosign task: the tlog-witness response, as is. */
+export const CosignReport = z.object({
+  kind: z.literal('cosign'),
+  taskId: z.string(),
+  round: z.literal(0),
+  status: z.number().int().min(100).max(599),
+  body: z.string().max(64 * 1024),
+  contentType: z.string().max(256),
+  /** Set when the witness caught the log showing different trees to different witnesses. */
+  evidence: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+});
+export type CosignReport = z.infer<typeof CosignReport>;
+
 export const Report = z.discriminatedUnion('kind', [
+  CosignReport,
   ReportBase.extend({
     kind: z.literal('schema'),
     schemaHash: z.string(),
@@ -92,3 +126,4 @@ export const Report = z.discriminatedUnion('kind', [
 ]);
 export type Report = z.infer<typeof Report>;
 export type ReportOf<K extends Report['kind']> = Extract<Report, { kind: K }>;
+export type JobReport = Exclude<Report, { kind: 'cosign' }>;

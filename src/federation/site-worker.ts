@@ -8,7 +8,7 @@ import {
 } from '../learning/index.js';
 import type { DatasetConfig, ModelSpec, Preprocessing, SiteDataset } from '../learning/index.js';
 import type { Weights } from '../learning/weights.js';
-import type { Evaluation, Report, Task } from './protocol.js';
+import type { Evaluation, JobReport as Report, JobTask as Task } from './protocol.js';
 
 export interface LoadedDataset {
   config: DatasetConfig;

@@ -4,6 +4,7 @@ export {
   PUBLIC_KEY_BYTES,
   generateNodeKey,
   keyIdOf,
+  publicKeyObject,
   publicKeyFromBase64,
   publicKeyToBase64,
 } from './node-key.js';
@@ -11,6 +12,7 @@ export { loadNodeKey, nodeKeyPaths, writeNodeKey, type NodeKeyPaths } from './ke
 export {
   ENVELOPE_SIGNING_DOMAIN,
   canonicalEnvelope,
+  envelopeSigningBytes,
   envelopeSchema,
   sealEnvelope,
   sealedEnvelopeSchema,

@@ -8,7 +8,9 @@ import {
   toHeaders,
 } from '../identity/index.js';
 import type { NodeKey } from '../identity/index.js';
-import { Hub, Refusal, findMember, summarizeJob } from '../federation/index.js';
+import { Hub, Refusal, findMember, getCollaboration, summarizeJob } from '../federation/index.js';
+import type { Recorder } from '../federation/index.js';
+import { toHttp } from '../ledger/log/routes.js';
 import type { Db } from '../store/index.js';
 import type { Logger } from './logger.js';
 import { DbNonceStore } from './nonce-store.js';
@@ -24,6 +26,7 @@ interface ServerDeps {
   log: Logger;
   token: string;
   nodeName: string;
+  recorder?: Recorder;
 }
 
 /**
@@ -51,7 +54,7 @@ export function createHubApp(deps: ServerDeps): Hono {
     const body = new Uint8Array(await c.req.arrayBuffer());
     const sealed = fromHeaders(c.req.raw.headers);
     const envelope = await verifier.verify(sealed, body, { collab, ...(type ? { type } : {}) });
-    return { envelope, body, collab };
+    return { envelope, sealed, body, collab };
   }
 
   async function refuse(c: Context, status: number, reason: string, sender?: string) {
@@ -88,14 +91,46 @@ export function createHubApp(deps: ServerDeps): Hono {
   });
 
   app.post('/v1/collabs/:collab/reports', async (c) => {
-    const { envelope, body, collab } = await verified(c, undefined);
-    const report = await hub.acceptReport(collab, envelope.sender, envelope, body);
+    const { envelope, sealed, body, collab } = await verified(c, undefined);
+    const report = await hub.acceptReport(collab, envelope.sender, sealed, body);
     log.info(
       { site: envelope.sender, kind: report.kind, round: report.round, bytes: body.byteLength },
       'report accepted',
     );
     return c.json({ accepted: true, taskId: report.taskId, bytes: body.byteLength });
   });
+
+  // The collaborations' transparency logs, read-only and public (tlog-tiles), so that anyone
+  // can mirror and audit them; "checkpoint" is the latest one the witness quorum cosigned.
+  const { recorder } = deps;
+  if (recorder) {
+    const knownCollab = async (c: Context): Promise<string> => {
+      const collab = c.req.param('collab') ?? '';
+      if (!(await getCollaboration(db, collab)))
+        throw new Refusal(404, `no collaboration ${collab}`);
+      return collab;
+    };
+    const text = (body: string, status = 200) =>
+      new Response(body, {
+        status,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      });
+    app.get('/log/:collab/checkpoint', async (c) => {
+      const status = await recorder.status(await knownCollab(c));
+      if (!status.checkpoint) return text('no checkpoint has been cosigned yet\n', 404);
+      return text(status.checkpoint);
+    });
+    app.get('/log/:collab/policy', async (c) =>
+      text((await recorder.status(await knownCollab(c))).policy),
+    );
+    app.get('/log/:collab/status', async (c) =>
+      c.json(await recorder.status(await knownCollab(c))),
+    );
+    app.get('/log/:collab/:path{tile/.+}', async (c) => {
+      const log = await recorder.log(await knownCollab(c));
+      return toHttp(await log.serve(c.req.param('path')));
+    });
+  }
 
   // Member API: the bearer token that `converge node start` prints.
   const requireToken = async (c: Context, next: () => Promise<void>) => {

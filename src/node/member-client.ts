@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { JobSummary } from '../federation/index.js';
+import type { JobSummary, LedgerStatus } from '../federation/index.js';
 import { ENDPOINT_FILE, apiToken } from './node-dir.js';
 
 /** A member's client for a running hub's API, found through the hub's node directory. */
@@ -57,5 +57,30 @@ export class MemberClient {
 
   job(id: string): Promise<JobSummary> {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** The collaboration's log: its size, and the checkpoint its witness quorum cosigned. */
+  ledgerStatus(collab: string): Promise<LedgerStatus> {
+    return this.call('GET', `/log/${encodeURIComponent(collab)}/status`);
+  }
+
+  /** Waits until the published checkpoint covers every entry logged so far. */
+  async ledgerPublished(collab: string, timeoutMs = 60_000): Promise<LedgerStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await this.ledgerStatus(collab);
+      if (status.publishedSize === status.size && status.size > 0) return status;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the log of ${collab} holds ${status.size} entries but only ${status.publishedSize} are cosigned by its witness quorum`,
+        );
+      }
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+  }
+
+  /** Where the collaboration's log is served (tlog-tiles), for monitors and proofs. */
+  logUrl(collab: string): string {
+    return new URL(`/log/${encodeURIComponent(collab)}/`, this.url).toString();
   }
 }

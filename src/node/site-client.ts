@@ -10,7 +10,7 @@ import {
 import type { NodeKey } from '../identity/index.js';
 import { Task } from '../federation/index.js';
 import type { Report } from '../federation/index.js';
-import type { SiteWorker } from '../federation/index.js';
+import type { SiteWitness, SiteWorker } from '../federation/index.js';
 import { decodeFrame, encodeFrame } from './frame.js';
 import type { Logger } from './logger.js';
 import type { NodeConfig } from './config.js';
@@ -32,6 +32,7 @@ export class SiteClient {
     private readonly collab: string,
     private readonly worker: SiteWorker,
     private readonly log: Logger,
+    private readonly witness?: SiteWitness,
   ) {
     const hubKey = publicKeyFromBase64(hub.publicKey);
     this.hubVerifier = new EnvelopeVerifier({
@@ -101,6 +102,21 @@ export class SiteClient {
     });
     const frame = decodeFrame(body);
     const task = Task.parse(frame.meta);
+    if (task.kind === 'cosign') {
+      const reply = this.witness
+        ? await this.witness.handle(this.collab, task)
+        : {
+            kind: 'cosign' as const,
+            taskId: task.taskId,
+            round: 0 as const,
+            status: 404,
+            body: 'this site runs no witness\n',
+            contentType: 'text/plain; charset=utf-8',
+          };
+      this.log.debug({ task: task.taskId, status: reply.status }, 'cosign request answered');
+      await this.submit(reply, encodeFrame(reply, []), signal);
+      return;
+    }
     this.log.info({ task: task.taskId, kind: task.kind, round: task.round }, 'task received');
     const { report, tensors, afterwards } = await this.worker.perform(task, frame.tensors);
     await this.submit(report, encodeFrame(report, tensors), signal);

@@ -2,7 +2,15 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Hub, SiteWorker } from '../federation/index.js';
+import {
+  Hub,
+  HubLedger,
+  Recorder,
+  SiteWitness,
+  SiteWorker,
+  TaskBoard,
+} from '../federation/index.js';
+import { publicKeyFromBase64 } from '../identity/index.js';
 import type { LoadedDataset } from '../federation/index.js';
 import { loadSiteDataset } from '../learning/index.js';
 import { openStore, schemaForNode } from '../store/index.js';
@@ -21,6 +29,11 @@ export interface RunningNode {
   hub?: Hub;
   log: Logger;
   stop(): Promise<void>;
+}
+
+/** Where a hub keeps its collaborations' transparency logs. */
+export function ledgerDir(dir: string): string {
+  return join(dir, 'ledger');
 }
 
 /** The store of a node: PGlite under its directory, or its own schema on DATABASE_URL's server. */
@@ -55,9 +68,18 @@ export async function startNode(
   };
 
   if (db) {
-    const hub = new Hub(db, log.child({ part: 'hub' }));
+    const ledger = new HubLedger(ledgerDir(dir), key);
+    const board = new TaskBoard();
+    const recorder = new Recorder({
+      ledger,
+      db,
+      board,
+      hubPublicKey: key.publicKey,
+      log: log.child({ part: 'ledger' }),
+    });
+    const hub = new Hub(db, log.child({ part: 'hub' }), undefined, recorder, board);
     const token = await apiToken(dir);
-    const app = createHubApp({ hub, db, key, log, token, nodeName: config.name });
+    const app = createHubApp({ hub, db, key, log, token, nodeName: config.name, recorder });
     const host = config.listen?.host ?? '127.0.0.1';
     const port = opts.port ?? config.listen?.port ?? 0;
     const server = await new Promise<ReturnType<typeof serve>>((ok) => {
@@ -71,6 +93,7 @@ export async function startNode(
       await hub.stop();
       (server as Server).closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
+      await ledger.close();
     });
     Object.assign(running, { hub, url, token });
     log.info({ url, keyId: key.keyId }, 'hub listening');
@@ -91,8 +114,17 @@ export async function startNode(
       );
     }
     const worker = new SiteWorker(config.name, datasets);
+    const witness = new SiteWitness({
+      key,
+      dir: join(dir, 'witness'),
+      hubKeyId: config.hub.keyId,
+      hubPublicKey: publicKeyFromBase64(config.hub.publicKey),
+      log: log.child({ part: 'witness' }),
+    });
     const loops = config.collaborations.map((collab) =>
-      new SiteClient(config.hub!, key, collab, worker, log.child({ collab })).run(abort.signal),
+      new SiteClient(config.hub!, key, collab, worker, log.child({ collab }), witness).run(
+        abort.signal,
+      ),
     );
     stops.push(async () => {
       await Promise.allSettled(loops);

@@ -102,6 +102,8 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
       expect(res.status).toBe(200);
       const frame = decodeFrame(new Uint8Array(await res.arrayBuffer()));
       const task = Task.parse(frame.meta);
+      // This test plays a data site only: its witness's cosign requests go unanswered.
+      if (task.kind === 'cosign') continue;
       const { report, tensors } = await worker.perform(task, frame.tensors);
       const reply = (t: typeof tensors) =>
         send('/v1/collabs/heart/reports', report.kind, report.round, encodeFrame(report, t));

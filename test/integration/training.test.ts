@@ -5,6 +5,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalNetwork } from '../../src/node/index.js';
 import type { JobSummary } from '../../src/federation/index.js';
+import { decodeEntry, verifyReceipt } from '../../src/federation/index.js';
+import type { LedgerEntry } from '../../src/federation/index.js';
+import { publicKeyFromBase64 } from '../../src/identity/index.js';
+import {
+  TileClient,
+  auditLog,
+  newVerifier,
+  parsePolicy,
+  verifyCosignedCheckpoint,
+} from '../../src/ledger/index.js';
 import { heartNetwork, quickJob } from '../support/heart-network.js';
 
 let net: LocalNetwork | undefined;
@@ -27,6 +37,54 @@ async function waitFor(
       throw new Error(`timed out; job is ${job.status}/${job.phase}, ${job.rounds.length} rounds`);
     await sleep(50);
   }
+}
+
+/** Reads the collaboration's published log as any member would, and checks its story. */
+async function checkLedger(
+  client: Awaited<ReturnType<LocalNetwork['client']>>,
+  rounds: number,
+): Promise<LedgerEntry[]> {
+  const status = await client.ledgerPublished('heart');
+  const policy = parsePolicy(status.policy);
+  // Published only with a cosignature from every member jurisdiction (US, HU, CH).
+  const { checkpoint, cosigners } = verifyCosignedCheckpoint(status.checkpoint!, policy);
+  expect(cosigners.sort()).toEqual(['cleveland', 'hungary', 'long-beach', 'switzerland']);
+  const tiles = new TileClient(client.logUrl('heart'), {
+    origin: status.origin,
+    verifiers: [newVerifier(policy.logs[0]!.vkey)],
+  });
+  expect((await tiles.checkpoint()).checkpoint.size).toBe(checkpoint.size);
+  expect((await auditLog(tiles, checkpoint)).entries).toBe(checkpoint.size);
+  const entries: LedgerEntry[] = [];
+  for (let i = 0; i < checkpoint.size; i++)
+    entries.push(decodeEntry(await tiles.entry(i, checkpoint)));
+  const count = (type: string) => entries.filter((e) => e.type === type).length;
+  expect(entries[0]!.type).toBe('collab.created');
+  expect(count('member.joined')).toBe(5);
+  expect(count('job.proposed')).toBe(1);
+  expect(count('job.started')).toBe(1);
+  expect(count('round.closed')).toBe(rounds);
+  expect(count('contribution.receipt')).toBe(rounds * 4);
+  expect(count('model.released')).toBe(1);
+  expect(entries.at(-1)!.type).toBe('job.finished');
+  // Every receipt carries the site's own signature over what it sent, and what it sent is
+  // what the round's entry says was aggregated.
+  const keys = new Map<string, Uint8Array>();
+  for (const e of entries) {
+    if (e.type === 'member.joined')
+      keys.set(e.member.keyId, publicKeyFromBase64(e.member.publicKey));
+  }
+  const aggregated = new Set(
+    entries.flatMap((e) =>
+      e.type === 'round.closed' ? e.contributions.map((c) => c.payloadSha256) : [],
+    ),
+  );
+  for (const e of entries) {
+    if (e.type !== 'contribution.receipt') continue;
+    verifyReceipt(e, keys.get(e.site)!);
+    expect(aggregated.has(e.payloadSha256)).toBe(true);
+  }
+  return entries;
 }
 
 const completeRounds = (job: JobSummary) => job.rounds.filter((r) => r.status === 'complete');
@@ -54,6 +112,7 @@ describe('federated training across OS processes', () => {
       expect(Object.keys(r.metrics?.perSite ?? {}).sort()).toHaveLength(4);
       expect(r.metrics!.pooledAccuracy).toBeGreaterThan(0.6);
     }
+    await checkLedger(client, 4);
     // No private key material in any node's log.
     for (const node of ['hub', 'cleveland', 'hungary', 'switzerland', 'long-beach']) {
       const pem = await readFile(join(net.dir(node), 'keys', 'node.key'), 'utf8');

@@ -1,0 +1,138 @@
+import canonicalize from 'canonicalize';
+import type { SealedEnvelope } from '../../identity/index.js';
+
+// What a collaboration's transparency log records. Each entry is one RFC 8785 (canonical
+// JSON) object with a `type` and a schema version `v`, so that any party can re-encode what it
+// reads and get the very bytes that were hashed into the tree.
+
+export const ENTRY_VERSION = 1;
+
+export interface MemberRecord {
+  name: string;
+  institution: string;
+  jurisdiction: string;
+  roles: string[];
+  keyId: string;
+  /** Base64 raw Ed25519 public key: envelopes, checkpoints and cosignatures verify with it. */
+  publicKey: string;
+}
+
+export type LedgerEvent =
+  | {
+      type: 'collab.created';
+      collab: string;
+      domain: string;
+      title: string;
+      hub: { name: string; keyId: string };
+      at: number;
+    }
+  | {
+      type: 'member.joined';
+      collab: string;
+      member: MemberRecord;
+      /** SHA-256 of the identity card the hub admitted, as presented (canonical JSON). */
+      cardSha256: string;
+      at: number;
+    }
+  | { type: 'member.left'; collab: string; keyId: string; at: number }
+  | {
+      type: 'job.proposed';
+      collab: string;
+      job: string;
+      specSha256: string;
+      spec: unknown;
+      at: number;
+    }
+  | {
+      type: 'job.started';
+      collab: string;
+      job: string;
+      participants: string[];
+      preprocessingSha256: string;
+      initialModelSha256: string;
+      at: number;
+    }
+  | {
+      type: 'round.closed';
+      collab: string;
+      job: string;
+      round: number;
+      /** Key ids whose updates were aggregated, with the SHA-256 of each update frame. */
+      contributions: { site: string; payloadSha256: string; numSamples: number }[];
+      dropped: string[];
+      modelSha256: string;
+      trainLoss: number;
+      /** (ε, δ) spent in this round; null while the job trains without differential privacy. */
+      privacySpent: { epsilon: number; delta: number } | null;
+      at: number;
+    }
+  | {
+      type: 'contribution.receipt';
+      collab: string;
+      job: string;
+      round: number;
+      site: string;
+      payloadSha256: string;
+      numSamples: number;
+      /** The site's own signed envelope over the payload: the hub cannot forge a receipt. */
+      sealed: SealedEnvelope;
+    }
+  | {
+      type: 'job.finished';
+      collab: string;
+      job: string;
+      status: 'finished' | 'failed';
+      error?: string;
+      rounds: number;
+      /** Pooled accuracy of the final model over the sites' own test splits, if evaluated. */
+      pooledAccuracy?: number;
+      at: number;
+    }
+  | {
+      type: 'model.released';
+      collab: string;
+      job: string;
+      modelSha256: string;
+      /** Where the model came from: the initial model, every round's model, the contributors. */
+      lineage: {
+        initialModelSha256: string;
+        roundModels: string[];
+        strategy: string;
+        contributors: string[];
+      };
+      at: number;
+    }
+  | {
+      type: 'ledger.evidence';
+      collab: string;
+      /** The witness that saw the log contradict itself, and what it saw. */
+      witness: string;
+      reason: string;
+      at: number;
+    };
+
+export type LedgerEntry = LedgerEvent & { v: typeof ENTRY_VERSION };
+export type LedgerEventType = LedgerEvent['type'];
+
+const encoder = new TextEncoder();
+
+/** The exact bytes of an entry in the log. */
+export function encodeEntry(event: LedgerEvent): Uint8Array {
+  const text = canonicalize({ ...event, v: ENTRY_VERSION });
+  if (text === undefined) throw new TypeError(`ledger entry ${event.type} is not JSON`);
+  return encoder.encode(text);
+}
+
+/** Parses an entry read back from the log; it must be canonical, typed and versioned. */
+export function decodeEntry(bytes: Uint8Array): LedgerEntry {
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError('ledger entry is not a JSON object');
+  }
+  const { type, v } = value as { type?: unknown; v?: unknown };
+  if (typeof type !== 'string') throw new TypeError('ledger entry has no type');
+  if (v !== ENTRY_VERSION) throw new TypeError(`ledger entry ${type} has version ${String(v)}`);
+  if (canonicalize(value) !== text) throw new TypeError(`ledger entry ${type} is not RFC 8785`);
+  return value as LedgerEntry;
+}
