@@ -16,6 +16,7 @@ import {
   verifyCosignedCheckpoint,
 } from '../../src/ledger/index.js';
 import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { runCli } from '../cli/support/run-cli.js';
 
 let net: LocalNetwork | undefined;
 afterEach(async () => {
@@ -112,7 +113,35 @@ describe('federated training across OS processes', () => {
       expect(Object.keys(r.metrics?.perSite ?? {}).sort()).toHaveLength(4);
       expect(r.metrics!.pooledAccuracy).toBeGreaterThan(0.6);
     }
-    await checkLedger(client, 4);
+    const entries = await checkLedger(client, 4);
+    // The same log through the command line: a monitor's audit, and a site's offline proof
+    // that its contribution was received, checked with the public witness policy alone.
+    const work = await mkdtemp(join(tmpdir(), 'converge-log-'));
+    const url = client.logUrl('heart');
+    const audit = await runCli(['log', 'audit', url, '--state', join(work, 'monitor.json')]);
+    expect(audit.stderr).toBe('');
+    expect(audit.code).toBe(0);
+    const receipt = entries.findIndex((e) => e.type === 'contribution.receipt');
+    await writeFile(join(work, 'policy'), (await client.ledgerStatus('heart')).policy);
+    const proved = await runCli([
+      'log',
+      'prove',
+      String(receipt),
+      '--hub',
+      url,
+      '--out',
+      join(work, 'proof'),
+    ]);
+    expect(proved.code).toBe(0);
+    const verified = await runCli([
+      'log',
+      'verify-proof',
+      join(work, 'proof'),
+      '--witnesses',
+      join(work, 'policy'),
+    ]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain('contribution.receipt');
     // No private key material in any node's log.
     for (const node of ['hub', 'cleveland', 'hungary', 'switzerland', 'long-beach']) {
       const pem = await readFile(join(net.dir(node), 'keys', 'node.key'), 'utf8');

@@ -1,4 +1,5 @@
 import type { JobSummary } from '../../federation/index.js';
+import type { DemoLedger } from './demo-ledger.js';
 
 /** FLamby's published Fed-Heart-Disease pooled-test accuracies (REFERENCES.md §5.3). */
 export const FLAMBY_PUBLISHED = {
@@ -10,6 +11,8 @@ export const FLAMBY_PUBLISHED = {
 
 /** The demo's machine-readable output; its shape is documented in the README. */
 export interface DemoResult {
+  /** The collaboration's transparency log at the end: size, cosigned checkpoint, cosigners. */
+  ledger: DemoLedger;
   seed: number;
   wallSeconds: number;
   processes: { name: string; role: 'hub' | 'site'; pid: number }[];
@@ -46,6 +49,7 @@ export function buildDemoResult(input: {
   wallSeconds: number;
   processes: DemoResult['processes'];
   centralizedAccuracy: number;
+  ledger: DemoLedger;
 }): DemoResult {
   const { job } = input;
   const global = job.evaluation['global'] ?? {};
@@ -60,6 +64,7 @@ export function buildDemoResult(input: {
     return n > 0 ? c / n : 0;
   };
   return {
+    ledger: input.ledger,
     seed: input.seed,
     wallSeconds: input.wallSeconds,
     processes: input.processes,

@@ -7,6 +7,7 @@ import { centralizedReference } from './centralized.js';
 import { buildDemoResult, formatDemoReport } from './demo-result.js';
 import type { DemoResult } from './demo-result.js';
 import { heartDiseaseNetwork } from './heart-network.js';
+import { demoLedger, formatDemoLedger } from './demo-ledger.js';
 
 export interface DemoOptions {
   seed: number;
@@ -72,6 +73,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const job = await followJob(client, id, say);
     if (job.status !== 'finished')
       throw new Error(`training job ${id} ${job.status}: ${job.error ?? ''}`);
+    say('  waiting for the witnesses of every jurisdiction to cosign the log, then auditing it');
+    const jurisdiction = new Map(
+      [spec.hub, ...spec.sites].map((n) => [n.name, n.jurisdiction] as const),
+    );
+    const ledger = await demoLedger(
+      client,
+      spec.collab.id,
+      (name) => jurisdiction.get(name) ?? '?',
+      opts.workdir,
+    );
     const central = await centralizedReference(
       spec.sites.flatMap((s) => s.datasets),
       jobSpec.model,
@@ -88,8 +99,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         role: name === spec.hub.name ? ('hub' as const) : ('site' as const),
       })),
       centralizedAccuracy: central.pooledTestAccuracy,
+      ledger,
     });
     console.log(formatDemoReport(result));
+    console.log(formatDemoLedger(ledger));
     if (opts.json) {
       await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
       say(`  wrote ${opts.json}`);
