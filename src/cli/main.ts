@@ -6,6 +6,7 @@ import { dpCommands } from './dp-commands.js';
 import { logCommands } from './log-commands.js';
 import { nodeCommands } from './node-commands.js';
 import { planCommands } from './plan-commands.js';
+import { policyCommands } from './policy-commands.js';
 import { trainCommand } from './train-command.js';
 
 const program = new Command('converge')
@@ -19,6 +20,7 @@ program.addCommand(demoCommand());
 program.addCommand(logCommands());
 program.addCommand(dpCommands());
 program.addCommand(planCommands());
+program.addCommand(policyCommands());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // A clear one-line error, never a stack trace, for anything a user can get wrong.

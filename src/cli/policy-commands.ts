@@ -1,0 +1,107 @@
+import { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { checkOutcome, checkRequest } from './policy-check.js';
+import { diffPolicyDirs, formatFolderDiff } from './policy-diff.js';
+import { readRequests, type PolicyOutcome } from './policy-io.js';
+import { replayFile, replayOutcome } from './policy-replay.js';
+import { validatePolicyDir, validationOutcome } from './policy-validate.js';
+import { collect } from './options.js';
+
+// `converge policy`: the governance packs from the command line, standalone (policies/ or
+// --packs DIR); a hub is not consulted. Exit codes: 0 yes, 2 the policy says no, 1 error.
+
+const PACKS_HELP = 'policies folder: schema and packs (default: the repository’s policies/)';
+
+function finish(outcome: PolicyOutcome): void {
+  console.log(outcome.output);
+  if (outcome.exitCode !== 0) process.exitCode = outcome.exitCode;
+}
+
+export function policyCommands(): Command {
+  const policy = new Command('policy').description(
+    'governance: check requests against every party’s policy pack, replay, diff and validate packs',
+  );
+
+  policy
+    .command('check')
+    .description(
+      'decide one request (JSON, see policies/README.md) against the consortium pack and each ' +
+        'touched jurisdiction’s pack; exit 0 allowed, 2 denied, 1 error',
+    )
+    .argument('[request]', 'the request file (or --request)')
+    .option('--request <file>', 'the request file')
+    .option('--packs <dir>', PACKS_HELP)
+    .option('--any-date', "accept the request's own date (what-if); by default only today's")
+    .option('--record <file>', 'also write the decision as a hub logs it, for `policy replay`')
+    .option('--json', 'print the decision as JSON')
+    .action(
+      (
+        positional: string | undefined,
+        o: { request?: string; packs?: string; anyDate?: boolean; record?: string; json?: boolean },
+      ) => {
+        if (positional !== undefined && o.request !== undefined)
+          throw new Error('give the request file once: as an argument or with --request');
+        const file = positional ?? o.request;
+        if (file === undefined) throw new Error('give a request file: policy check REQUEST.json');
+        const result = checkRequest({ file, packs: o.packs, anyDate: o.anyDate });
+        if (o.record !== undefined)
+          writeFileSync(o.record, JSON.stringify(result.logged, null, 2) + '\n');
+        finish(checkOutcome(result, o.json));
+      },
+    );
+
+  policy
+    .command('replay')
+    .description(
+      'recompute a recorded decision ({ request, decision }) from the pack versions it names ' +
+        'and say whether it reproduces; exit 0 reproduces, 2 differs, 1 error',
+    )
+    .argument('<file>', 'the recorded decision (as `policy check --record` writes it)')
+    .option('--packs <dir>', PACKS_HELP)
+    .option(
+      '--versions <dir>',
+      'a folder of older pack versions the record may name (repeatable)',
+      collect,
+      [],
+    )
+    .option('--json', 'print { matches, differences, recomputed } as JSON')
+    .action((file: string, o: { packs?: string; versions: string[]; json?: boolean }) => {
+      finish(replayOutcome(replayFile({ file, packs: o.packs, versions: o.versions }), o.json));
+    });
+
+  policy
+    .command('diff')
+    .description(
+      'what changes between two policies folders: policies added, removed, changed, and which ' +
+        'sample requests each changed pack would newly allow or deny',
+    )
+    .argument('<old>', 'the policies folder in force')
+    .argument('<new>', 'the proposed policies folder (same schema)')
+    .option(
+      '--requests <path>',
+      'sample requests: a folder of *.json requests, or a file with one request or an array',
+    )
+    .option('--json', 'print JSON')
+    .action((oldDir: string, newDir: string, o: { requests?: string; json?: boolean }) => {
+      const samples = o.requests === undefined ? [] : readRequests(o.requests);
+      const diff = diffPolicyDirs(oldDir, newDir, samples);
+      finish({
+        output: o.json ? JSON.stringify(diff, null, 2) : formatFolderDiff(diff),
+        exitCode: 0,
+      });
+    });
+
+  policy
+    .command('validate')
+    .description(
+      'validate every pack against the schema in Cedar’s strict mode, with the diagnostics of ' +
+        'each failing pack; exit 0 all valid, 2 some invalid, 1 error',
+    )
+    .option('--packs <dir>', PACKS_HELP)
+    .option('--json', 'print JSON')
+    .action((o: { packs?: string; json?: boolean }) => {
+      finish(validationOutcome(validatePolicyDir(o.packs), o.json));
+    });
+
+  return policy;
+}

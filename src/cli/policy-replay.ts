@@ -1,0 +1,67 @@
+import {
+  loadPolicyEngine,
+  parseLoggedDecision,
+  readPolicyDir,
+  replayDecision,
+  type LoggedDecision,
+  type ReplayResult,
+} from '../policy/index.js';
+import { readJsonFile, shortHash, withPolicyErrors, type PolicyOutcome } from './policy-io.js';
+
+export interface ReplayOptions {
+  /** A recorded decision: `{ request, decision }` as decideLogged (and `check --record`) write. */
+  readonly file: string;
+  /** Policies folder in force; default the repository's policies/. */
+  readonly packs?: string;
+  /** Folders holding older pack versions a recorded decision may name by hash. */
+  readonly versions?: readonly string[];
+}
+
+export interface ReplayReport {
+  readonly logged: LoggedDecision;
+  readonly result: ReplayResult;
+}
+
+/** Recompute a recorded decision from the exact pack versions it names, and compare. */
+export function replayFile(options: ReplayOptions): ReplayReport {
+  const logged = withPolicyErrors(options.file, () =>
+    parseLoggedDecision(readJsonFile(options.file)),
+  );
+  const engine = withPolicyErrors(options.packs ?? '', () => loadPolicyEngine(options.packs));
+  for (const dir of options.versions ?? []) {
+    // checkPack keeps every valid version in the engine's archive, where replay looks it up.
+    const { packs } = withPolicyErrors(dir, () => readPolicyDir(dir));
+    for (const source of packs) engine.checkPack(source);
+  }
+  return { logged, result: replayDecision(engine, logged) };
+}
+
+/** Reproduces exits 0, differs 2. */
+export function replayOutcome(report: ReplayReport, json = false): PolicyOutcome {
+  const { matches, differences, recomputed } = report.result;
+  return {
+    output: json
+      ? JSON.stringify({ matches, differences, recomputed }, null, 2)
+      : formatReplay(report),
+    exitCode: matches ? 0 : 2,
+  };
+}
+
+export function formatReplay({ logged, result }: ReplayReport): string {
+  const { decision } = logged;
+  // The record was only loosely checked; print what it says without trusting its shape.
+  const policyId: unknown = decision.deciding?.policyId;
+  const by = typeof policyId === 'string' ? ` by ${policyId}` : '';
+  const packs = decision.packs.map((p) => `${p.pack} ${p.hash.slice(0, 12)}…`).join(', ');
+  const what = `${decision.decision}${by} on ${decision.date} (${decision.action || 'no action'})`;
+  const set = `policy set ${shortHash(decision.policySetHash)}: ${packs || 'no pack consulted'}`;
+  if (result.matches) return [`reproduces: ${what}`, set].join('\n');
+  return [
+    `does not reproduce: recorded ${what}`,
+    ...result.differences.map((d) => `  ${d}`),
+    set,
+    ...(result.differences.some((d) => d.endsWith('is not available'))
+      ? ['(give a folder holding that version with --versions DIR)']
+      : []),
+  ].join('\n');
+}
