@@ -6,8 +6,13 @@ import {
   FileWitnessStore,
   SplitViewError,
   Witness,
+  detectSplitView,
+  newVerifier,
   openNote,
+  parseAddCheckpointRequest,
+  parseCheckpoint,
   parsePolicy,
+  type Checkpoint,
   type Evidence,
   type NoteVerifier,
   type Policy,
@@ -33,6 +38,8 @@ export interface SiteWitnessOptions {
 export class SiteWitness {
   private readonly witnesses = new Map<string, Witness>();
   private readonly store: FileWitnessStore;
+  /** Evidence the witness reported while handling a request (keyed by its body), being kept. */
+  private readonly reported = new Map<string, { reason: string; kept: Promise<void> }>();
 
   constructor(private readonly options: SiteWitnessOptions) {
     this.store = new FileWitnessStore(join(options.dir, 'cosigned'));
@@ -49,7 +56,9 @@ export class SiteWitness {
         seed: nodeSeed(key),
         logs: [{ origin, vkey: logVkey(hubPublicKey, origin) }],
         store: this.store,
-        onEvidence: (e) => void this.keepEvidence(collab, e),
+        // Reported synchronously inside addCheckpoint; handle() awaits the write and says so.
+        onEvidence: (e) =>
+          this.reported.set(e.request, { reason: e.reason, kept: this.keepEvidence(collab, e) }),
       });
       this.witnesses.set(collab, witness);
     }
@@ -59,7 +68,7 @@ export class SiteWitness {
   async handle(collab: string, task: CosignTask): Promise<CosignReport> {
     const base = { kind: 'cosign' as const, taskId: task.taskId, round: 0 as const };
     const witness = this.witnessFor(collab);
-    const splitView = await this.crossCheck(witness, task);
+    const splitView = await this.crossCheck(collab, witness, task);
     if (splitView) {
       const evidence: Evidence = { origin: logOrigin(this.options.hubKeyId, collab), ...splitView };
       await this.keepEvidence(collab, evidence);
@@ -72,16 +81,22 @@ export class SiteWitness {
       };
     }
     const response = await witness.addCheckpoint(task.request);
+    // Two roots at one size, or a failed consistency proof: the hub must hear it too.
+    const seen = this.reported.get(task.request);
+    this.reported.delete(task.request);
+    await seen?.kept;
     return {
       ...base,
       status: response.status,
       body: response.body,
       contentType: response.contentType,
+      ...(seen ? { evidence: seen.reason } : {}),
     };
   }
 
   /** The first peer checkpoint that contradicts what this witness cosigned, if any. */
   private async crossCheck(
+    collab: string,
     witness: Witness,
     task: CosignTask,
   ): Promise<{ reason: string; request: string } | undefined> {
@@ -95,11 +110,17 @@ export class SiteWitness {
     const peers = [...policy.witnesses.values()]
       .map((w) => w.verifier)
       .filter((v) => v.name !== witness.name);
+    const origin = logOrigin(this.options.hubKeyId, collab);
+    const log = newVerifier(logVkey(this.options.hubPublicKey, origin));
+    const requested = requestedCheckpoint(task.request, log);
     for (const note of task.peers) {
       const peer = signerOf(note, peers);
       if (!peer) continue;
       try {
         await witness.crossCheck(note, peer);
+        // A witness that holds nothing yet must still not cosign another tree of the size a
+        // peer cosigned: compare the peer's checkpoint with the one it is asked to cosign.
+        if (requested) detectSplitView(requested, peerCheckpoint(note, log, peer));
       } catch (error) {
         if (error instanceof SplitViewError) {
           return { reason: `${peer.name}: ${error.message}`, request: note };
@@ -110,14 +131,22 @@ export class SiteWitness {
     return undefined;
   }
 
+  /** Logs and appends the evidence to evidence.jsonl; never rejects (a failed write is logged). */
   private async keepEvidence(collab: string, evidence: Evidence): Promise<void> {
     this.options.log.error(
       { collab, origin: evidence.origin, reason: evidence.reason },
       'the log contradicted itself: evidence kept, checkpoint refused',
     );
-    await mkdir(this.options.dir, { recursive: true });
-    const line = JSON.stringify({ at: Date.now(), collab, ...evidence });
-    await appendFile(join(this.options.dir, 'evidence.jsonl'), `${line}\n`);
+    try {
+      await mkdir(this.options.dir, { recursive: true });
+      const line = JSON.stringify({ at: Date.now(), collab, ...evidence });
+      await appendFile(join(this.options.dir, 'evidence.jsonl'), `${line}\n`);
+    } catch (error) {
+      this.options.log.error(
+        { collab, err: (error as Error).message },
+        'could not write the evidence file',
+      );
+    }
   }
 }
 
@@ -130,4 +159,25 @@ function signerOf(note: string, candidates: NoteVerifier[]): NoteVerifier | unde
     // Malformed, or a bad signature: not a peer's checkpoint.
     return undefined;
   }
+}
+
+/** The checkpoint of an add-checkpoint request, if the log's key signed it. */
+function requestedCheckpoint(request: string, log: NoteVerifier): Checkpoint | undefined {
+  try {
+    return parseCheckpoint(openNote(parseAddCheckpointRequest(request).note, [log]).text);
+  } catch {
+    // Not this log's, or malformed: addCheckpoint refuses it, saying why.
+    return undefined;
+  }
+}
+
+/** A peer's checkpoint; throws unless it carries both the log's signature and the peer's. */
+function peerCheckpoint(note: string, log: NoteVerifier, peer: NoteVerifier): Checkpoint {
+  const { text, verified } = openNote(note, [log, peer]);
+  const by = (v: NoteVerifier): boolean =>
+    verified.some((s) => s.name === v.name && s.keyId === v.keyId);
+  if (!by(log) || !by(peer)) {
+    throw new Error(`not a checkpoint of the log cosigned by ${peer.name}`);
+  }
+  return parseCheckpoint(text);
 }
