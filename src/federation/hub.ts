@@ -181,6 +181,7 @@ export class Hub {
       throw new Refusal(409, `site ${site} already sent its ${what} for round ${report.round}`);
     }
     try {
+      await posted.ready;
       await this.persist(site, report, frame.tensors, posted, body, sealed);
     } catch (e) {
       if (e instanceof DuplicateReport || e instanceof RoundClosed)

@@ -103,6 +103,7 @@ export class JobDriver {
     recipients: string[],
     deadline: number,
     enough = recipients.length,
+    ready?: Promise<void>,
   ): Promise<Map<string, ReportOf<K>>> {
     const { board, db } = this.ctx;
     const already = await reportsFor(db, this.job.id, task.kind, task.round);
@@ -113,6 +114,7 @@ export class JobDriver {
       tensors,
       recipients: new Set(recipients),
       reported: new Set([...already.keys()].filter((s) => recipients.includes(s))),
+      ...(ready ? { ready } : {}),
     };
     board.post(posted);
     try {
@@ -248,9 +250,16 @@ export class JobDriver {
     const last = (await lastCompleteRound(db, this.job.id))!;
     let global = decodeFrame(last.globalModel!).tensors;
     let state = last.strategyState ? decodeStrategyState(last.strategyState) : null;
+    // Round r+1 is offered while round r is being made durable: sites start training at once,
+    // and the hub takes no r+1 update until round r is committed and r+1 is open (`ready`). A
+    // crash in between redoes round r from its stored updates, to the same model.
+    let previous: Promise<void> = Promise.resolve();
     for (let round = last.round + 1; round <= spec.rounds && !this.stopped; round++) {
       const started = Date.now();
-      await openRound(db, this.job.id, round, started + spec.roundTimeoutMs);
+      const ready = previous.then(() =>
+        openRound(db, this.job.id, round, started + spec.roundTimeoutMs).then(() => undefined),
+      );
+      ready.catch(() => undefined); // awaited below; never an unhandled rejection
       const task = {
         ...this.taskBase('train', round),
         kind: 'train' as const,
@@ -266,7 +275,9 @@ export class JobDriver {
         participants,
         started + spec.roundTimeoutMs,
         Math.min(spec.minSites, participants.length),
+        ready,
       );
+      await ready;
       if (this.stopped) return;
       const updates = (await updatesFor(db, this.job.id, round)).filter((u) => reports.has(u.site));
       const next = strategy.aggregate({
@@ -284,7 +295,7 @@ export class JobDriver {
       const dropped = participants.filter((s) => !participated.includes(s));
       const modelSha256 = frameSha256(frame);
       const trainLoss = meanLoss(updates);
-      await this.ctx.record(this.job.collabId, [
+      const closed = this.ctx.record(this.job.collabId, [
         {
           type: 'round.closed',
           collab: this.job.collabId,
@@ -302,24 +313,32 @@ export class JobDriver {
           at: Date.now(),
         },
       ]);
-      await completeRound(db, this.job.id, round, {
-        participants: participated,
-        dropped,
-        globalModel: frame,
-        globalModelSha256: modelSha256,
-        strategyState: next.state ? encodeStrategyState(next.state) : null,
-        metrics: { trainLoss },
-      });
-      this.ctx.onProgress(this.job.id, {
-        kind: 'round',
-        round,
-        participants: participated,
-        dropped,
-        ms: Date.now() - started,
-      });
+      const ms = Date.now() - started;
+      previous = closed
+        .then(() =>
+          completeRound(db, this.job.id, round, {
+            participants: participated,
+            dropped,
+            globalModel: frame,
+            globalModelSha256: modelSha256,
+            strategyState: next.state ? encodeStrategyState(next.state) : null,
+            metrics: { trainLoss },
+          }),
+        )
+        .then(() => {
+          this.ctx.onProgress(this.job.id, {
+            kind: 'round',
+            round,
+            participants: participated,
+            dropped,
+            ms,
+          });
+        });
+      previous.catch(() => undefined); // awaited by the next round or below
       global = next.weights;
       state = next.state;
     }
+    await previous;
     if (!this.stopped) await this.advance('evaluation');
   }
 

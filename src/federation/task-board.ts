@@ -15,6 +15,8 @@ export interface PostedTask {
   tensors: Weights;
   recipients: Set<string>;
   reported: Set<string>;
+  /** Settles once the hub can durably take reports for this task (its round is open). */
+  ready?: Promise<void>;
 }
 
 export class TaskBoard {

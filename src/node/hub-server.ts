@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import {
   EnvelopeRefusal,
   EnvelopeVerifier,
+  MemoryNonceStore,
   fromHeaders,
   sealEnvelope,
   toHeaders,
@@ -35,11 +36,29 @@ interface ServerDeps {
  */
 export function createHubApp(deps: ServerDeps): Hono {
   const { hub, db, key, log } = deps;
-  const verifier = new EnvelopeVerifier({
-    directory: {
-      publicKey: async (collab, keyId) => (await findMember(db, collab, keyId))?.publicKey,
+  // Members change only while the hub is stopped (`converge collab`), so their keys are
+  // looked up once per process rather than once per message.
+  const keys = new Map<string, Uint8Array>();
+  const directory = {
+    publicKey: async (collab: string, keyId: string) => {
+      const cached = keys.get(`${collab}/${keyId}`);
+      if (cached) return cached;
+      const key = (await findMember(db, collab, keyId))?.publicKey;
+      if (key) keys.set(`${collab}/${keyId}`, key);
+      return key;
     },
+  };
+  // A report changes state, so its nonce is claimed durably: a replay is refused even after a
+  // restart. A poll changes nothing (it only asks for the site's next task), so its nonce is
+  // kept in memory, keeping the database off the long-poll path.
+  const reportVerifier = new EnvelopeVerifier({
+    directory,
     nonces: new DbNonceStore(db, 4 * MAX_SKEW_MS),
+    maxSkewMs: MAX_SKEW_MS,
+  });
+  const pollVerifier = new EnvelopeVerifier({
+    directory,
+    nonces: new MemoryNonceStore({ windowMs: 4 * MAX_SKEW_MS }),
     maxSkewMs: MAX_SKEW_MS,
   });
 
@@ -53,6 +72,7 @@ export function createHubApp(deps: ServerDeps): Hono {
       throw new Refusal(413, `body of ${length} bytes exceeds ${MAX_BODY_BYTES}`);
     const body = new Uint8Array(await c.req.arrayBuffer());
     const sealed = fromHeaders(c.req.raw.headers);
+    const verifier = type === 'poll' ? pollVerifier : reportVerifier;
     const envelope = await verifier.verify(sealed, body, { collab, ...(type ? { type } : {}) });
     return { envelope, sealed, body, collab };
   }
