@@ -11,7 +11,6 @@ import { TrainJobSpec } from './job-spec.js';
 import { saveModel } from './model-records.js';
 import { Report } from './protocol.js';
 import type { CosignReport } from './protocol.js';
-import type { LedgerEvent } from './record/entries.js';
 import { sha256Json } from './record/hashing.js';
 import type { Recorder } from './record/recorder.js';
 import type { SealedEnvelope } from '../identity/index.js';
@@ -246,19 +245,8 @@ export class Hub {
     if (report.kind === 'train') {
       checkShape();
       const payloadSha256 = frameSha256(body);
-      // The receipt is durable before the update is: a site holding an acknowledgement can
-      // always prove, from the log, that its signed contribution arrived.
-      const receipt: LedgerEvent = {
-        type: 'contribution.receipt',
-        collab: posted.collab,
-        job: report.jobId,
-        round: report.round,
-        site,
-        payloadSha256,
-        numSamples: report.numSamples,
-        sealed,
-      };
-      await this.context.record(posted.collab, [receipt]);
+      // Acknowledged once the update and the site's signed envelope over it are durable; the
+      // round's log entries then carry that envelope as the site's receipt.
       await saveUpdate(
         this.db,
         report.jobId,
@@ -271,6 +259,7 @@ export class Hub {
           trainMs: report.trainMs,
           loss: report.loss,
           receivedAt: Date.now(),
+          sealed,
         },
         report,
       );

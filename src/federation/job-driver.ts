@@ -18,6 +18,7 @@ import { loadModels } from './model-records.js';
 import { createStrategy } from './strategies/index.js';
 import type { StrategyState } from './strategies/index.js';
 import { pooledMetrics } from './metrics.js';
+import type { LedgerEvent } from './record/entries.js';
 import { sha256Json } from './record/hashing.js';
 import { listRounds } from './round-records.js';
 
@@ -295,7 +296,26 @@ export class JobDriver {
       const dropped = participants.filter((s) => !participated.includes(s));
       const modelSha256 = frameSha256(frame);
       const trainLoss = meanLoss(updates);
+      // One commit for the round: each site's receipt (its own signed envelope over the update
+      // it sent), then the round itself.
+      const receipts: LedgerEvent[] = updates.flatMap((u) =>
+        u.sealed
+          ? [
+              {
+                type: 'contribution.receipt' as const,
+                collab: this.job.collabId,
+                job: this.job.id,
+                round,
+                site: u.site,
+                payloadSha256: u.payloadSha256,
+                numSamples: u.numSamples,
+                sealed: u.sealed,
+              },
+            ]
+          : [],
+      );
       const closed = this.ctx.record(this.job.collabId, [
+        ...receipts,
         {
           type: 'round.closed',
           collab: this.job.collabId,

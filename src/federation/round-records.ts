@@ -1,3 +1,4 @@
+import type { SealedEnvelope } from '../identity/index.js';
 import type { Db } from '../store/index.js';
 import { DuplicateReport } from './job-records.js';
 
@@ -62,6 +63,8 @@ export interface UpdateRecord {
   trainMs: number;
   loss: number;
   receivedAt: number;
+  /** The site's signed envelope over the payload (null for updates stored before migration 3). */
+  sealed: SealedEnvelope | null;
 }
 
 export async function getRound(
@@ -133,8 +136,8 @@ export async function saveUpdate(
       throw new RoundClosed(`round ${round} of ${jobId} is not open for updates`);
     }
     const inserted = await tx.query(
-      `insert into updates (job_id, round, site_key, num_samples, payload, payload_sha256, train_ms, loss, received_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing returning site_key`,
+      `insert into updates (job_id, round, site_key, num_samples, payload, payload_sha256, train_ms, loss, received_at, sealed)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict do nothing returning site_key`,
       [
         jobId,
         round,
@@ -145,6 +148,7 @@ export async function saveUpdate(
         update.trainMs,
         update.loss,
         update.receivedAt,
+        update.sealed === null ? null : JSON.stringify(update.sealed),
       ],
     );
     if (inserted.length === 0) {
@@ -168,6 +172,7 @@ export async function updatesFor(db: Db, jobId: string, round: number): Promise<
     train_ms: number;
     loss: number;
     received_at: number;
+    sealed: SealedEnvelope | null;
   }>('select * from updates where job_id = $1 and round = $2 order by site_key', [jobId, round]);
   return rows.map((r) => ({
     site: r.site_key,
@@ -177,6 +182,7 @@ export async function updatesFor(db: Db, jobId: string, round: number): Promise<
     trainMs: r.train_ms,
     loss: r.loss,
     receivedAt: r.received_at,
+    sealed: r.sealed,
   }));
 }
 

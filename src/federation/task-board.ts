@@ -42,13 +42,19 @@ export class TaskBoard {
     return this.tasks.get(taskId);
   }
 
-  /** The first task this site still owes a report for, in the order tasks were posted. */
+  /**
+   * The first task this site still owes a report for, in the order tasks were posted; job
+   * tasks before the log's cosign requests, which can wait for the site's next idle moment.
+   */
   nextFor(collab: string, site: string): PostedTask | undefined {
+    let background: PostedTask | undefined;
     for (const posted of this.tasks.values()) {
       if (posted.collab !== collab) continue;
-      if (posted.recipients.has(site) && !posted.reported.has(site)) return posted;
+      if (!posted.recipients.has(site) || posted.reported.has(site)) continue;
+      if (posted.task.kind !== 'cosign') return posted;
+      background ??= posted;
     }
-    return undefined;
+    return background;
   }
 
   markReported(taskId: string, site: string): void {

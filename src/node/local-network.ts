@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -22,6 +23,9 @@ export interface LocalNetworkSpec {
   sites: (PartySpec & { datasets: DatasetConfig[] })[];
   collab: { id: string; domain: string; title?: string };
 }
+
+/** Niceness of site processes; CONVERGE_SITE_NICE=0 runs them at the hub's priority. */
+const SITE_NICE = Number(process.env['CONVERGE_SITE_NICE'] ?? 10);
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -94,6 +98,15 @@ export class LocalNetwork {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     this.processes.set(name, child);
+    // On one machine the sites' training would starve the coordinator of CPU, which it would
+    // not be on its own machine in a real network: sites run at a lower priority.
+    if (!isHub && child.pid !== undefined && SITE_NICE > 0) {
+      try {
+        setPriority(child.pid, SITE_NICE);
+      } catch {
+        // Not permitted here: run at equal priority.
+      }
+    }
     if (isHub) {
       const deadline = Date.now() + 30_000;
       while (!existsSync(endpoint)) {

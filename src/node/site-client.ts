@@ -25,6 +25,7 @@ const RETRY_MAX_MS = 2_000;
 export class SiteClient {
   private readonly hubVerifier: EnvelopeVerifier;
   private deferred: (() => Promise<Report>) | undefined;
+  private background: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly hub: NonNullable<NodeConfig['hub']>,
@@ -89,7 +90,10 @@ export class SiteClient {
       (response) => ({ response }),
       (error: unknown) => ({ error }),
     );
-    await this.runDeferred(signal);
+    // The evaluation itself takes a millisecond; its report's round trip must not hold up the
+    // next task, so it goes on in the background (one at a time, awaited before the next).
+    await this.background;
+    this.background = this.runDeferred(signal);
     const outcome = await polled;
     if ('error' in outcome) throw outcome.error;
     const res = outcome.response;
@@ -146,7 +150,12 @@ export class SiteClient {
     }
     if (!ack.ok) throw new Error(`report refused: ${ack.status} ${await ack.text()}`);
     this.log.info(
-      { task: report.taskId, kind: report.kind, bytes: frame.byteLength },
+      {
+        task: report.taskId,
+        kind: report.kind,
+        bytes: frame.byteLength,
+        ...('trainMs' in report ? { trainMs: Math.round(report.trainMs) } : {}),
+      },
       'report acknowledged',
     );
   }

@@ -109,4 +109,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 3,
+    name: 'signed envelopes of updates',
+    sql: `
+      -- The site's signed envelope over each update: the round's log entries carry it as the
+      -- site's receipt, which only the site could have produced.
+      alter table updates add column sealed jsonb;
+    `,
+  },
 ];

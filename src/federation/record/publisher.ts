@@ -55,6 +55,7 @@ export class CheckpointPublisher {
   private readonly latest = new Map<string, string>();
   private running: Promise<void> | undefined;
   private dirty = false;
+  private urgent = false;
   private stopped = false;
   private lastRun = 0;
   private failures = 0;
@@ -62,10 +63,12 @@ export class CheckpointPublisher {
 
   constructor(private readonly options: PublisherOptions) {}
 
-  /** Note that the log grew; a publication follows soon. */
-  kick(): void {
+  /** Note that the log grew; a publication follows soon, or at once if `urgent`. */
+  kick(urgent = false): void {
     if (this.stopped) return;
     this.dirty = true;
+    this.urgent ||= urgent;
+    if (urgent) clearTimeout(this.timer);
     this.running ??= this.loop().finally(() => (this.running = undefined));
   }
 
@@ -85,7 +88,8 @@ export class CheckpointPublisher {
     const { minIntervalMs = 1000, retryMs = 2000, logger } = this.options;
     while (this.dirty && !this.stopped) {
       this.dirty = false;
-      const wait = this.lastRun + minIntervalMs - Date.now();
+      const wait = this.urgent ? 0 : this.lastRun + minIntervalMs - Date.now();
+      this.urgent = false;
       if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
       if (this.stopped) return;
       this.lastRun = Date.now();

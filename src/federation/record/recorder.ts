@@ -14,6 +14,12 @@ import { CheckpointPublisher, type PublishOutcome, type WitnessChannel } from '.
 // log whose witnesses are the collaboration's data sites, reached the only way a site can be
 // reached, through the task board its outbound long-polls read.
 
+/** Events whose publication should not wait for the regular interval. */
+const URGENT = new Set<LedgerEvent['type']>(['job.finished', 'ledger.evidence']);
+
+/** Publications at most this often while a job runs: each costs every witness a durable write. */
+const PUBLISH_INTERVAL_MS = 5_000;
+
 export interface LedgerStatus {
   origin: string;
   /** Entries durable in the log. */
@@ -44,10 +50,14 @@ export class Recorder {
 
   constructor(private readonly options: RecorderOptions) {}
 
-  /** Appends events durably (before the caller acknowledges or commits what they record). */
+  /**
+   * Appends events durably (before the caller acknowledges or commits what they record). The
+   * end of a job is published at once; anything else with the next regular publication.
+   */
   async record(collab: string, events: readonly LedgerEvent[]): Promise<void> {
     await this.options.ledger.append(collab, events);
-    (await this.publication(collab)).publisher?.kick();
+    const urgent = events.some((e) => URGENT.has(e.type));
+    (await this.publication(collab)).publisher?.kick(urgent);
   }
 
   /** The collaboration's tile log, to serve its tiles. */
@@ -118,9 +128,7 @@ export class Recorder {
       policyText: text,
       witnesses,
       logger: log.child({ collab, part: 'ledger' }),
-      ...(this.options.minIntervalMs !== undefined
-        ? { minIntervalMs: this.options.minIntervalMs }
-        : {}),
+      minIntervalMs: this.options.minIntervalMs ?? PUBLISH_INTERVAL_MS,
       onEvidence: (witness, reason) =>
         void this.options.ledger
           .append(collab, [{ type: 'ledger.evidence', collab, witness, reason, at: Date.now() }])
