@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'react';
+import { ApiError, getJson } from './api';
+import type { HubOverview } from './api-types';
+import { ErrorNotice, Loading } from './notice';
+import { CollaborationsPage } from './pages/collaborations';
+import { DecisionsPage } from './pages/decisions';
+import { LedgerPage } from './pages/ledger';
+import { LoginPage } from './pages/login';
+import { NetworkPage } from './pages/network';
+import { PlannerPage } from './pages/planner';
+import { PrivacyPage } from './pages/privacy';
+import { TrainingPage } from './pages/training';
+import { currentPage, PAGES, type PagePath } from './routes';
+import { forgetToken, storedToken, storeToken } from './session';
+import { useLoad } from './use-load';
+
+export function App() {
+  const [token, setToken] = useState(storedToken);
+  const [page, setPage] = useState<PagePath>(currentPage);
+  useEffect(() => {
+    const follow = () => setPage(currentPage());
+    addEventListener('hashchange', follow);
+    return () => removeEventListener('hashchange', follow);
+  }, []);
+  useEffect(() => {
+    const title = PAGES.find((p) => p.path === page)?.title ?? '';
+    document.title = token ? `${title} · Converge` : 'Sign in · Converge';
+  }, [page, token]);
+
+  if (!token) {
+    return (
+      <LoginPage
+        onToken={(t) => {
+          storeToken(t);
+          setToken(t);
+        }}
+      />
+    );
+  }
+  const signOut = () => {
+    forgetToken();
+    setToken(null);
+  };
+  return <Shell token={token} page={page} onSignOut={signOut} />;
+}
+
+function Shell(props: { token: string; page: PagePath; onSignOut: () => void }) {
+  const { token, page, onSignOut } = props;
+  const { loaded, reload } = useLoad(() => getJson<HubOverview>('/v1/overview', token), [token]);
+  // A refused token (e.g. the hub was re-initialised) sends the member back to sign in.
+  useEffect(() => {
+    if (
+      loaded.state === 'error' &&
+      loaded.error instanceof ApiError &&
+      loaded.error.status === 401
+    ) {
+      onSignOut();
+    }
+  }, [loaded, onSignOut]);
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <p className="brand">
+          Converge
+          {loaded.state === 'ready' && <span className="hub"> · node {loaded.value.node}</span>}
+        </p>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.path}>
+                <a href={`#/${p.path}`} aria-current={p.path === page ? 'page' : undefined}>
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button type="button" className="quiet" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {loaded.state === 'loading' && <Loading what="the hub's overview" />}
+        {loaded.state === 'error' && <ErrorNotice error={loaded.error} />}
+        {loaded.state === 'ready' && (
+          <Page page={page} token={token} overview={loaded.value} refresh={reload} />
+        )}
+      </main>
+    </>
+  );
+}
+
+function Page(props: {
+  page: PagePath;
+  token: string;
+  overview: HubOverview;
+  refresh: () => void;
+}) {
+  const { page, token, overview, refresh } = props;
+  switch (page) {
+    case 'training':
+      return <TrainingPage token={token} overview={overview} refresh={refresh} />;
+    case 'ledger':
+      return <LedgerPage overview={overview} />;
+    case 'network':
+      return <NetworkPage overview={overview} />;
+    case 'collaborations':
+      return <CollaborationsPage overview={overview} />;
+    case 'decisions':
+      return <DecisionsPage token={token} />;
+    case 'privacy':
+      return <PrivacyPage overview={overview} />;
+    case 'planner':
+      return <PlannerPage />;
+  }
+}

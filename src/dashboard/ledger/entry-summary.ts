@@ -1,0 +1,67 @@
+// One line per ledger entry type, so that a list of entries reads as the collaboration's story.
+
+export interface DecodedEntry {
+  index: number;
+  type: string;
+  /** The entry as parsed; shown in full on request. */
+  value: Record<string, unknown>;
+  bytes: Uint8Array;
+}
+
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+/** `name` turns a member key id into its name (receipts and rounds name sites by key). */
+export function describeEntry(e: DecodedEntry, name: (keyId: string) => string): string {
+  const v = e.value;
+  switch (e.type) {
+    case 'collab.created':
+      return `collaboration ${str(v['collab'])} (${str(v['domain'])}) created`;
+    case 'member.joined': {
+      const m = (v['member'] ?? {}) as Record<string, unknown>;
+      return `${str(m['name'])} (${str(m['jurisdiction'])}) joined: ${str(m['institution'])}`;
+    }
+    case 'job.proposed':
+      return `job ${str(v['job'])} proposed`;
+    case 'job.started':
+      return `job ${str(v['job'])} started with ${(v['participants'] as unknown[] | undefined)?.length ?? 0} sites`;
+    case 'contribution.receipt':
+      return `round ${str(v['round'])}: receipt from ${name(str(v['site']))}, ${str(v['numSamples'])} samples`;
+    case 'round.closed':
+      return `round ${str(v['round'])} closed, train loss ${typeof v['trainLoss'] === 'number' ? v['trainLoss'].toFixed(4) : '?'}`;
+    case 'model.released':
+      return `model ${str(v['modelSha256']).slice(0, 16)}… released with its lineage`;
+    case 'job.finished':
+      return `job ${str(v['job'])} ${str(v['status'])} after ${str(v['rounds'])} rounds`;
+    case 'ledger.evidence':
+      return `evidence from witness ${str(v['witness'])}: ${str(v['reason'])}`;
+    default:
+      return e.type;
+  }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses an entry's bytes; an unreadable one is listed as such rather than hidden. */
+export function decodeEntry(index: number, bytes: Uint8Array): DecodedEntry {
+  try {
+    const value = JSON.parse(decoder.decode(bytes)) as Record<string, unknown>;
+    return {
+      index,
+      type: typeof value['type'] === 'string' ? value['type'] : '(no type)',
+      value,
+      bytes,
+    };
+  } catch {
+    return { index, type: '(unreadable)', value: {}, bytes };
+  }
+}
+
+/** Key id → member name, from the member.joined entries. */
+export function memberNames(entries: readonly DecodedEntry[]): (keyId: string) => string {
+  const names = new Map<string, string>();
+  for (const e of entries) {
+    const m = e.value['member'] as Record<string, unknown> | undefined;
+    if (e.type === 'member.joined' && m) names.set(str(m['keyId']), str(m['name']));
+  }
+  return (keyId) => names.get(keyId) ?? keyId.slice(0, 16);
+}

@@ -1,0 +1,151 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalNetwork, MemberClient } from '../../src/node/index.js';
+import { apiToken } from '../../src/node/index.js';
+import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { ARTIFACTS, browserAvailable, collectErrors, launchChromium } from './browser.js';
+
+// The dashboard in a real browser against a real network: a hub and four hospital processes.
+// One job runs while the training page watches; the other pages are read after it.
+
+const LAPTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const ROUNDS = 20;
+
+const PAGES = [
+  { path: 'training', heading: 'Training' },
+  { path: 'ledger', heading: 'Ledger' },
+  { path: 'network', heading: 'Network' },
+  { path: 'collaborations', heading: 'Collaborations' },
+  { path: 'decisions', heading: 'Decisions' },
+  { path: 'privacy', heading: 'Privacy' },
+  { path: 'planner', heading: 'Planner' },
+];
+
+describe.skipIf(!browserAvailable())('dashboard', () => {
+  let net: LocalNetwork;
+  let client: MemberClient;
+  let browser: Browser;
+  let token: string;
+  let jobId: string;
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    net = await heartNetwork();
+    await net.startAll();
+    client = await net.client();
+    token = await apiToken(net.dir('hub'));
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await net?.stop();
+  });
+
+  async function open(path: string, viewport = LAPTOP): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport });
+    const errors = collectErrors(page);
+    // The link `converge demo` prints: the token in the fragment, which no server sees.
+    await page.goto(`${net.hubUrl}/#token=${token}`);
+    await page.evaluate((p) => (location.hash = `#/${p}`), path);
+    return { page, errors };
+  }
+
+  it('shows only a login page without a token, and says why a wrong one is refused', async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    const errors = collectErrors(page);
+    const started = Date.now();
+    await page.goto(net.hubUrl);
+    await page.getByRole('heading', { name: 'Converge dashboard' }).waitFor();
+    const firstRender = Date.now() - started;
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await page.getByLabel('Member token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('refused this token');
+    await page.screenshot({ path: join(ARTIFACTS, 'login-phone.png'), fullPage: true });
+    // The only error is the browser's own report of the refused request.
+    expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
+    console.log(`dashboard first render on loopback: ${firstRender} ms`);
+    expect(firstRender).toBeLessThan(5_000);
+    await page.close();
+  });
+
+  it('draws each new round in the training chart without a reload', async () => {
+    const { page, errors } = await open('training');
+    await page.getByText('No job yet').waitFor();
+    // Marks this document: a reload would lose it.
+    await page.evaluate(() => ((window as unknown as { same: boolean }).same = true));
+    ({ id: jobId } = await client.startJob('heart', quickJob({ rounds: ROUNDS })));
+    const rows = page.locator('table.rounds tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    const seen = await rows.count();
+    expect(seen).toBeLessThan(ROUNDS);
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(seen);
+    const points = Number(await page.locator('.chart-area').first().getAttribute('data-points'));
+    expect(points).toBeGreaterThan(seen);
+    expect(await page.locator('.recharts-line').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { same?: boolean }).same)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'training-live.png'), fullPage: true });
+    await expect
+      .poll(() => page.getByRole('status').first().textContent(), { timeout: 90_000 })
+      .toContain('finished');
+    await page.screenshot({ path: join(ARTIFACTS, 'training-finished.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads every page with the token, at laptop and phone widths, without console errors', async () => {
+    await client.ledgerPublished('heart');
+    for (const viewport of [LAPTOP, PHONE]) {
+      const { page, errors } = await open('training', viewport);
+      for (const { path, heading } of PAGES) {
+        await page.evaluate((p) => (location.hash = `#/${p}`), path);
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({
+          path: join(ARTIFACTS, `${path}-${viewport === PHONE ? 'phone' : 'laptop'}.png`),
+          fullPage: true,
+        });
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('verifies a genuine entry in the browser and refuses a tampered one', async () => {
+    await client.ledgerPublished('heart');
+    const genuine = await open('ledger');
+    await genuine.page.getByRole('button', { name: 'Verify entry 0' }).click();
+    await expect
+      .poll(() => genuine.page.locator('tr[data-entry="0"]').textContent())
+      .toContain('✓ verified');
+    expect(genuine.errors).toEqual([]);
+    await genuine.page.close();
+
+    // The hub (or anyone in between) changes one byte of entry 0 as it is served.
+    const tampered = await open('training');
+    await tampered.page.route('**/log/heart/tile/entries/**', async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      const at = body.indexOf('healthcare');
+      expect(at).toBeGreaterThan(0);
+      body[at] = 'H'.charCodeAt(0);
+      await route.fulfill({ response, body });
+    });
+    await tampered.page.evaluate(() => (location.hash = '#/ledger'));
+    await tampered.page.getByRole('button', { name: 'Verify entry 0' }).click();
+    const row = tampered.page.locator('tr[data-entry="0"]');
+    await expect.poll(() => row.textContent()).toContain('not verified: root mismatch');
+    await expect.poll(() => row.textContent()).toContain('Healthcare');
+    await tampered.page.screenshot({
+      path: join(ARTIFACTS, 'ledger-tampered.png'),
+      fullPage: true,
+    });
+    expect(tampered.errors).toEqual([]);
+    await tampered.page.close();
+    expect(jobId).toBeDefined();
+  });
+});
