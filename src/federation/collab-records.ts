@@ -9,6 +9,11 @@ export const CollaborationSpec = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
   domain: SafeZoneDomain,
   title: z.string().default(''),
+  /**
+   * What a raise of the trust level needs besides every member's signature: this many
+   * consecutive clean finished jobs (5 unless the members agree otherwise when they create it).
+   */
+  minCleanJobs: z.number().int().min(0).max(100).default(5),
 });
 export type CollaborationSpec = z.infer<typeof CollaborationSpec>;
 
@@ -22,7 +27,11 @@ export interface Member {
   joinedAt: number;
 }
 
-export async function createCollaboration(db: Db, spec: CollaborationSpec): Promise<void> {
+export async function createCollaboration(
+  db: Db,
+  input: z.input<typeof CollaborationSpec>,
+): Promise<void> {
+  const spec = CollaborationSpec.parse(input);
   const inserted = await db.query(
     `insert into collaborations (id, spec, created_at) values ($1, $2, $3)
      on conflict (id) do nothing returning id`,

@@ -10,24 +10,15 @@ import type { JobRecord } from './job-records.js';
 import { TrainJobSpec } from './job-spec.js';
 import { saveModel } from './model-records.js';
 import { Report } from './protocol.js';
+import { Refusal } from './refusal.js';
 import type { CosignReport } from './protocol.js';
 import { sha256Json } from './record/hashing.js';
 import type { Recorder } from './record/recorder.js';
+import type { Governor } from './governance/governor.js';
 import type { SealedEnvelope } from '../identity/index.js';
 import { RoundClosed, saveUpdate } from './round-records.js';
 import { TaskBoard } from './task-board.js';
 import type { PostedTask } from './task-board.js';
-
-/** A message the hub refuses, with the HTTP status the transport answers with. */
-export class Refusal extends Error {
-  override name = 'Refusal';
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The coordinating side of federated training: hands out tasks, accepts reports only after
@@ -45,6 +36,8 @@ export class Hub {
     readonly recorder?: Recorder,
     /** Shared with the recorder, whose cosign requests travel on it too. */
     readonly board: TaskBoard = new TaskBoard(),
+    /** Decides members' actions and keeps trust levels; finished jobs join its record. */
+    readonly governor?: Governor,
   ) {
     this.context = {
       db,
@@ -98,7 +91,16 @@ export class Hub {
 
   private launch(job: JobRecord): void {
     const driver = new JobDriver(this.context, job);
-    const done = driver.run().finally(() => this.drivers.delete(job.id));
+    const done = driver
+      .run()
+      .then(async () => {
+        const ended = await getJob(this.db, job.id);
+        if (this.governor && ended && ended.status !== 'running') {
+          await this.governor.jobFinished(job.collabId, job.id, ended.status === 'failed');
+        }
+      })
+      .catch((e: unknown) => this.log.error({ job: job.id, err: String(e) }, 'after the job'))
+      .finally(() => this.drivers.delete(job.id));
     this.drivers.set(job.id, { driver, done });
   }
 

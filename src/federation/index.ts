@@ -1,4 +1,5 @@
-export { Hub, Refusal } from './hub.js';
+export { Hub } from './hub.js';
+export { Refusal } from './refusal.js';
 export type { JobEvent } from './hub-context.js';
 export { TrainJobSpec, LocalTraining } from './job-spec.js';
 export { Task, Report, Evaluation } from './protocol.js';
@@ -50,3 +51,13 @@ export {
 export { Recorder, type LedgerStatus } from './record/recorder.js';
 export { SiteWitness } from './record/site-witness.js';
 export { verifyReceipt } from './record/receipts.js';
+
+// Governance in the hub: decisions logged, trust levels raised by every member's signature.
+export {
+  Governor,
+  institutionId,
+  memberEntities,
+  type DecisionOutcome,
+  type TrustView,
+} from './governance/governor.js';
+export { DbTrustStore } from './governance/trust-records.js';

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { DatasetConfig } from '../learning/index.js';
 import { isJurisdiction } from './jurisdictions.js';
 
-export const NodeRole = z.enum(['hub', 'site', 'witness', 'compute']);
+/** `member`: an institution in a collaboration with no data site (yet); it votes, proposes, asks. */
+export const NodeRole = z.enum(['hub', 'site', 'witness', 'compute', 'member']);
 export type NodeRole = z.infer<typeof NodeRole>;
 
 /** Where a site finds its hub, and the key it expects the hub to sign with. */

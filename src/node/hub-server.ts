@@ -14,6 +14,7 @@ import type { Recorder } from '../federation/index.js';
 import { toHttp } from '../ledger/log/routes.js';
 import type { Db } from '../store/index.js';
 import type { Logger } from './logger.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { DbNonceStore } from './nonce-store.js';
 
 export const LONG_POLL_MS = 20_000;
@@ -28,6 +29,14 @@ interface ServerDeps {
   token: string;
   nodeName: string;
   recorder?: Recorder;
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new Refusal(400, 'request body is not JSON');
+  }
 }
 
 /**
@@ -163,6 +172,35 @@ export function createHubApp(deps: ServerDeps): Hono {
   app.use('/v1/jobs/*', requireToken);
   app.use('/v1/refusals', requireToken);
 
+  // Governance: members ask the hub to decide an action (logged), and raise the trust level.
+  const governor = hub.governor;
+  if (governor) {
+    app.use('/v1/collabs/:collab/decisions', requireToken);
+    app.use('/v1/collabs/:collab/trust/*', requireToken);
+    app.post('/v1/collabs/:collab/decisions', async (c) => {
+      const outcome = await governor.decide(c.req.param('collab'), await jsonBody(c));
+      return c.json(outcome);
+    });
+    app.get('/v1/collabs/:collab/trust/state', async (c) =>
+      c.json(await governor.view(c.req.param('collab'))),
+    );
+    app.post('/v1/collabs/:collab/trust/proposals', async (c) => {
+      const { proposer } = (await jsonBody(c)) as { proposer?: unknown };
+      if (typeof proposer !== 'string') throw new Refusal(400, 'proposer: expected a member name');
+      return c.json(await governor.propose(c.req.param('collab'), proposer), 201);
+    });
+    app.post('/v1/collabs/:collab/trust/votes', async (c) => {
+      const { member, signature } = (await jsonBody(c)) as {
+        member?: unknown;
+        signature?: unknown;
+      };
+      if (typeof member !== 'string' || typeof signature !== 'string') {
+        throw new Refusal(400, 'a vote is { "member": <name>, "signature": <base64 Ed25519> }');
+      }
+      return c.json(await governor.vote(c.req.param('collab'), member, signature));
+    });
+  }
+
   app.get('/v1/refusals', async (c) => {
     const rows = await db.query(
       'select id, at, sender, collab_id as collab, message_type as route, status, reason from refusals order by id desc limit 500',
@@ -171,17 +209,18 @@ export function createHubApp(deps: ServerDeps): Hono {
   });
 
   app.post('/v1/jobs', async (c) => {
-    let body: { collab?: unknown; spec?: unknown };
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new Refusal(400, 'request body is not JSON');
-    }
+    const body = (await jsonBody(c)) as { collab?: unknown; spec?: unknown };
     if (typeof body.collab !== 'string')
       throw new Refusal(400, 'collab: expected a collaboration id');
     const job = await hub.startJob(body.collab, body.spec);
     return c.json({ id: job.id, status: job.status, phase: job.phase }, 201);
   });
+
+  // The dashboard (static files at "/", its overview and progress stream): dashboard-routes.ts.
+  app.route(
+    '/',
+    dashboardRoutes({ db, token: deps.token, nodeName: deps.nodeName, keyId: key.keyId }),
+  );
 
   app.get('/v1/jobs/:id', async (c) => {
     const summary = await summarizeJob(db, c.req.param('id'));

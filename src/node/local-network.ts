@@ -21,7 +21,9 @@ export interface PartySpec {
 export interface LocalNetworkSpec {
   hub: PartySpec;
   sites: (PartySpec & { datasets: DatasetConfig[] })[];
-  collab: { id: string; domain: string; title?: string };
+  /** Members without a data site: admitted with a node directory and key, never started. */
+  members?: PartySpec[];
+  collab: { id: string; domain: string; title?: string; minCleanJobs?: number };
 }
 
 /** Niceness of site processes; CONVERGE_SITE_NICE=0 runs them at the hub's priority. */
@@ -71,6 +73,15 @@ export class LocalNetwork {
       const created = await initNodeDirectory(join(workdir, site.name), {
         ...site,
         roles: ['site'],
+        hub: hubLink,
+        collaborations: [spec.collab.id],
+      });
+      cards.push(identityCard(created.config, created.key));
+    }
+    for (const member of spec.members ?? []) {
+      const created = await initNodeDirectory(join(workdir, member.name), {
+        ...member,
+        roles: ['member'],
         hub: hubLink,
         collaborations: [spec.collab.id],
       });

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { JobSummary, LedgerStatus } from '../federation/index.js';
+import type { JobSummary, LedgerStatus, TrustView } from '../federation/index.js';
+import type { PolicyDecision, TrustProposal } from '../policy/index.js';
 import { ENDPOINT_FILE, apiToken } from './node-dir.js';
 
 /** A member's client for a running hub's API, found through the hub's node directory. */
@@ -57,6 +58,28 @@ export class MemberClient {
 
   job(id: string): Promise<JobSummary> {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  /** Asks the hub to decide an action under every pack that applies; the decision is logged. */
+  decide(collab: string, request: unknown): Promise<{ decision: PolicyDecision }> {
+    return this.call('POST', `/v1/collabs/${encodeURIComponent(collab)}/decisions`, request);
+  }
+
+  trustState(collab: string): Promise<TrustView> {
+    return this.call('GET', `/v1/collabs/${encodeURIComponent(collab)}/trust/state`);
+  }
+
+  proposeTrustRaise(collab: string, proposer: string): Promise<TrustProposal> {
+    return this.call('POST', `/v1/collabs/${encodeURIComponent(collab)}/trust/proposals`, {
+      proposer,
+    });
+  }
+
+  voteTrust(collab: string, member: string, signature: string): Promise<TrustView> {
+    return this.call('POST', `/v1/collabs/${encodeURIComponent(collab)}/trust/votes`, {
+      member,
+      signature,
+    });
   }
 
   /** The collaboration's log: its size, and the checkpoint its witness quorum cosigned. */

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
+  Governor,
   Hub,
   HubLedger,
   Recorder,
@@ -10,6 +11,7 @@ import {
   SiteWorker,
   TaskBoard,
 } from '../federation/index.js';
+import { loadPolicyEngine } from '../policy/index.js';
 import { publicKeyFromBase64 } from '../identity/index.js';
 import type { LoadedDataset } from '../federation/index.js';
 import { loadSiteDataset } from '../learning/index.js';
@@ -77,7 +79,10 @@ export async function startNode(
       hubPublicKey: key.publicKey,
       log: log.child({ part: 'ledger' }),
     });
-    const hub = new Hub(db, log.child({ part: 'hub' }), undefined, recorder, board);
+    const governor = new Governor(db, loadPolicyEngine(), (collab, events) =>
+      recorder.record(collab, events),
+    );
+    const hub = new Hub(db, log.child({ part: 'hub' }), undefined, recorder, board, governor);
     const token = await apiToken(dir);
     const app = createHubApp({ hub, db, key, log, token, nodeName: config.name, recorder });
     const host = config.listen?.host ?? '127.0.0.1';

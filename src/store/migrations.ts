@@ -118,4 +118,18 @@ export const migrations: readonly Migration[] = [
       alter table updates add column sealed jsonb;
     `,
   },
+  {
+    id: 4,
+    name: 'trust levels',
+    sql: `
+      -- A collaboration's trust level, members, record and open proposal with its votes.
+      create table collab_trust (
+        collab_id text primary key references collaborations(id),
+        state jsonb not null,
+        revision integer not null,
+        proposal jsonb,
+        signatures jsonb not null default '{}'::jsonb
+      );
+    `,
+  },
 ];

@@ -61,7 +61,7 @@ async function checkLedger(
     entries.push(decodeEntry(await tiles.entry(i, checkpoint)));
   const count = (type: string) => entries.filter((e) => e.type === type).length;
   expect(entries[0]!.type).toBe('collab.created');
-  expect(count('member.joined')).toBe(5);
+  expect(count('member.joined')).toBe(6); // the hub, four hospitals, the partner in China
   expect(count('job.proposed')).toBe(1);
   expect(count('job.started')).toBe(1);
   expect(count('round.closed')).toBe(rounds);

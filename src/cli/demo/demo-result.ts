@@ -1,5 +1,6 @@
 import type { JobSummary } from '../../federation/index.js';
 import type { DemoLedger } from './demo-ledger.js';
+import type { DemoGovernance } from './demo-governance.js';
 
 /** FLamby's published Fed-Heart-Disease pooled-test accuracies (REFERENCES.md §5.3). */
 export const FLAMBY_PUBLISHED = {
@@ -13,6 +14,10 @@ export const FLAMBY_PUBLISHED = {
 export interface DemoResult {
   /** The collaboration's transparency log at the end: size, cosigned checkpoint, cosigners. */
   ledger: DemoLedger;
+  /** The trust raise the members signed before training. */
+  trust: DemoGovernance['trust'];
+  /** What the hub decided when asked (the two forbidden actions), with the deciding policy. */
+  decisions: DemoGovernance['decisions'];
   seed: number;
   wallSeconds: number;
   processes: { name: string; role: 'hub' | 'site'; pid: number }[];
@@ -50,6 +55,7 @@ export function buildDemoResult(input: {
   processes: DemoResult['processes'];
   centralizedAccuracy: number;
   ledger: DemoLedger;
+  governance: DemoGovernance;
 }): DemoResult {
   const { job } = input;
   const global = job.evaluation['global'] ?? {};
@@ -65,6 +71,8 @@ export function buildDemoResult(input: {
   };
   return {
     ledger: input.ledger,
+    trust: input.governance.trust,
+    decisions: input.governance.decisions,
     seed: input.seed,
     wallSeconds: input.wallSeconds,
     processes: input.processes,

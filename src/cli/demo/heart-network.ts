@@ -30,6 +30,16 @@ export function heartDiseaseNetwork(): LocalNetworkSpec {
       // Every site names the dataset the same, so one job spec addresses all four.
       datasets: [{ ...absoluteDataset(s.dataset), id: 'heart' }],
     })),
-    collab: { id: 'heart', domain: 'healthcare', title: 'UCI Heart Disease, four hospitals' },
+    // A partner in China with no data site yet: it votes, and asks for what export controls forbid.
+    members: [
+      { name: 'pumch', institution: 'Peking Union Medical College Hospital', jurisdiction: 'CN' },
+    ],
+    // The members agree to start training without a record of earlier jobs.
+    collab: {
+      id: 'heart',
+      domain: 'healthcare',
+      title: 'UCI Heart Disease, four hospitals',
+      minCleanJobs: 0,
+    },
   };
 }

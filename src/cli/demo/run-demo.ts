@@ -8,6 +8,7 @@ import { buildDemoResult, formatDemoReport } from './demo-result.js';
 import type { DemoResult } from './demo-result.js';
 import { heartDiseaseNetwork } from './heart-network.js';
 import { demoLedger, formatDemoLedger } from './demo-ledger.js';
+import { demoGovernance } from './demo-governance.js';
 
 export interface DemoOptions {
   seed: number;
@@ -15,6 +16,10 @@ export interface DemoOptions {
   rounds?: number;
   json?: string;
   log?: (line: string) => void;
+  /** Called once every node runs (the CLI prints the dashboard's URL). */
+  onRunning?: (net: LocalNetwork) => Promise<void>;
+  /** Awaited after the report, before the nodes stop (the CLI serves until Ctrl-C). */
+  beforeStop?: () => Promise<void>;
 }
 
 export function heartJobSpec(seed: number, rounds?: number): TrainJobSpec {
@@ -64,7 +69,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         .join(' ')}`,
     );
     say(`  node directories under ${opts.workdir} (keys, configs, databases, logs)`);
+    await opts.onRunning?.(net);
     const client = await net.client();
+    const governance = await demoGovernance(net, client, say);
     const jobSpec = heartJobSpec(opts.seed, opts.rounds);
     const { id } = await client.startJob(spec.collab.id, jobSpec);
     say(
@@ -100,6 +107,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       })),
       centralizedAccuracy: central.pooledTestAccuracy,
       ledger,
+      governance,
     });
     console.log(formatDemoReport(result));
     console.log(formatDemoLedger(ledger));
@@ -107,6 +115,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
       say(`  wrote ${opts.json}`);
     }
+    await opts.beforeStop?.();
     return result;
   } finally {
     await net.stop();

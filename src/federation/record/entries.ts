@@ -103,6 +103,42 @@ export type LedgerEvent =
       at: number;
     }
   | {
+      type: 'policy.decision';
+      collab: string;
+      action: string;
+      decision: 'allow' | 'deny';
+      /** The pack, policy and attribute that refused, when refused. */
+      deciding: { pack: string; policyId: string; attribute: string; reason: string } | null;
+      policySetHash: string;
+      /** All a replay needs: the normalised request and the full decision. */
+      logged: { request: unknown; decision: unknown };
+      at: number;
+    }
+  | {
+      type: 'trust.proposed';
+      collab: string;
+      proposal: { from: number; to: number; epoch: number; proposer: string; createdAt: string };
+      at: number;
+    }
+  | {
+      type: 'trust.voted';
+      collab: string;
+      member: string;
+      /** Base64 Ed25519 signature by the member's node key over the proposal. */
+      signature: string;
+      to: number;
+      epoch: number;
+      at: number;
+    }
+  | {
+      type: 'trust.changed';
+      collab: string;
+      from: number;
+      to: number;
+      why: string;
+      at: number;
+    }
+  | {
       type: 'ledger.evidence';
       collab: string;
       /** The witness that saw the log contradict itself, and what it saw. */
