@@ -1,6 +1,15 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
+import { apiToken } from '../node/index.js';
 import { runDemo } from './demo/run-demo.js';
+
+/** Resolves on Ctrl-C (or SIGTERM): the demo keeps its nodes, and so the dashboard, up till then. */
+function untilInterrupted(): Promise<void> {
+  return new Promise((ok) => {
+    process.once('SIGINT', () => ok());
+    process.once('SIGTERM', () => ok());
+  });
+}
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -11,7 +20,7 @@ export function demoCommand(): Command {
     )
     .option('--json <file>', 'write the full result as JSON (schema in the README)')
     .option('--workdir <dir>', 'where the node directories go', join('.converge', 'demo'))
-    .option('--exit', 'stop once the report is written (the default until the dashboard lands)')
+    .option('--exit', 'stop once the report is written (default: serve the dashboard until Ctrl-C)')
     .action(
       async (o: {
         seed: number;
@@ -22,11 +31,30 @@ export function demoCommand(): Command {
       }) => {
         if (!Number.isInteger(o.seed) || o.seed < 0)
           throw new Error('--seed: expected a non-negative integer');
+        const say = (line: string) => process.stderr.write(line + '\n');
+        let dashboard = '';
         await runDemo({
           seed: o.seed,
           workdir: o.workdir,
+          log: say,
           ...(o.rounds !== undefined ? { rounds: o.rounds } : {}),
           ...(o.json ? { json: o.json } : {}),
+          onRunning: async (net) => {
+            // The member token rides in the link's fragment, which the browser never sends.
+            const token = await apiToken(net.dir(net.spec.hub.name));
+            dashboard = `${net.hubUrl}/#token=${token}`;
+            say(`  dashboard (watch the rounds live): ${dashboard}`);
+          },
+          ...(o.exit
+            ? {}
+            : {
+                beforeStop: () => {
+                  say(
+                    `\nDashboard: ${dashboard}\nServing until Ctrl-C (--exit stops after the report).`,
+                  );
+                  return untilInterrupted();
+                },
+              }),
         });
       },
     );

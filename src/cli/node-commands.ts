@@ -91,6 +91,8 @@ export function nodeCommands(): Command {
       if (running.url) {
         console.log(`hub ${running.name} listening on ${running.url}`);
         console.log(`member API token: ${running.token}`);
+        // The token rides in the fragment, which the browser keeps to itself (never sent).
+        console.log(`dashboard: ${running.url}/#token=${running.token}`);
       } else {
         console.log(`site ${running.name} running; polling its hub`);
       }
