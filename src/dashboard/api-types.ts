@@ -91,3 +91,13 @@ export interface Refusal {
   status: number;
   reason: string;
 }
+
+/** GET /v1/collabs/:collab/trust/state (member token). */
+export interface TrustView {
+  level: number;
+  members: string[];
+  history: { at: string | number; from: number; to: number; why: string }[];
+  proposal: { from: number; to: number; epoch: number; proposer: string; createdAt: string } | null;
+  signed: string[];
+  missing: string[];
+}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ApiError, getJson } from './api';
 import type { HubOverview } from './api-types';
 import { ErrorNotice, Loading } from './notice';
@@ -6,13 +6,15 @@ import { CollaborationsPage } from './pages/collaborations';
 import { DecisionsPage } from './pages/decisions';
 import { LedgerPage } from './pages/ledger';
 import { LoginPage } from './pages/login';
-import { NetworkPage } from './pages/network';
 import { PlannerPage } from './pages/planner';
 import { PrivacyPage } from './pages/privacy';
 import { TrainingPage } from './pages/training';
 import { currentPage, PAGES, type PagePath } from './routes';
 import { forgetToken, storedToken, storeToken } from './session';
 import { useLoad } from './use-load';
+
+// The world map (TopoJSON and projections) is a third of the code: loaded when first shown.
+const NetworkPage = lazy(() => import('./pages/network').then((m) => ({ default: m.NetworkPage })));
 
 export function App() {
   const [token, setToken] = useState(storedToken);
@@ -106,11 +108,15 @@ function Page(props: {
     case 'ledger':
       return <LedgerPage overview={overview} />;
     case 'network':
-      return <NetworkPage overview={overview} />;
+      return (
+        <Suspense fallback={<Loading what="the map" />}>
+          <NetworkPage overview={overview} />
+        </Suspense>
+      );
     case 'collaborations':
-      return <CollaborationsPage overview={overview} />;
+      return <CollaborationsPage overview={overview} token={token} />;
     case 'decisions':
-      return <DecisionsPage token={token} />;
+      return <DecisionsPage token={token} overview={overview} />;
     case 'privacy':
       return <PrivacyPage overview={overview} />;
     case 'planner':

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Refusal, summarizeJob } from '../federation/index.js';
+import { Refusal, getJob, summarizeJob } from '../federation/index.js';
 import type { Db } from '../store/index.js';
 import { hubOverview } from './dashboard-overview.js';
 import { dashboardDir, dashboardFile } from './dashboard-static.js';
@@ -54,7 +54,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   // stream needs no hook into the driver and shows a resumed job just the same.
   app.get('/v1/jobs/:id/events', async (c) => {
     const id = c.req.param('id');
-    if (!(await summarizeJob(db, id))) throw new Refusal(404, `no job ${id}`);
+    if (!(await getJob(db, id))) throw new Refusal(404, `no job ${id}`);
     return streamSSE(c, async (stream) => {
       let seen = '';
       let quietSince = Date.now();

@@ -32,6 +32,18 @@ export function describeEntry(e: DecodedEntry, name: (keyId: string) => string):
       return `model ${str(v['modelSha256']).slice(0, 16)}… released with its lineage`;
     case 'job.finished':
       return `job ${str(v['job'])} ${str(v['status'])} after ${str(v['rounds'])} rounds`;
+    case 'policy.decision': {
+      const d = v['deciding'] as Record<string, unknown> | null | undefined;
+      return `${str(v['action'])}: ${str(v['decision'])}${d ? ` by ${str(d['pack'])}/${str(d['policyId'])}` : ''}`;
+    }
+    case 'trust.proposed': {
+      const p = (v['proposal'] ?? {}) as Record<string, unknown>;
+      return `${str(p['proposer'])} proposes trust level ${str(p['from'])} → ${str(p['to'])}`;
+    }
+    case 'trust.voted':
+      return `${str(v['member'])} signed for trust level ${str(v['to'])}`;
+    case 'trust.changed':
+      return `trust level ${str(v['from'])} → ${str(v['to'])}: ${str(v['why'])}`;
     case 'ledger.evidence':
       return `evidence from witness ${str(v['witness'])}: ${str(v['reason'])}`;
     default:

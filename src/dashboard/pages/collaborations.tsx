@@ -1,9 +1,7 @@
 import type { HubOverview } from '../api-types';
-import { NotWired } from '../notice';
+import { TrustPanel } from './trust-panel';
 
-const TRUST = ['', 'analytics only', 'federated training', 'model release'];
-
-export function CollaborationsPage({ overview }: { overview: HubOverview }) {
+export function CollaborationsPage({ overview, token }: { overview: HubOverview; token: string }) {
   return (
     <section aria-labelledby="collabs-title">
       <h1 id="collabs-title">Collaborations</h1>
@@ -16,12 +14,6 @@ export function CollaborationsPage({ overview }: { overview: HubOverview }) {
           <dl className="facts">
             <dt>Safe-zone domain</dt>
             <dd>{c.domain}</dd>
-            <dt>Trust level</dt>
-            <dd>
-              {c.trustLevel === null
-                ? 'not recorded by this hub yet'
-                : `${c.trustLevel}: ${TRUST[c.trustLevel] ?? ''}`}
-            </dd>
             <dt>Jobs</dt>
             <dd>
               {c.jobs.length === 0 ? 'none' : c.jobs.map((j) => `${j.id} (${j.status})`).join(', ')}
@@ -52,12 +44,13 @@ export function CollaborationsPage({ overview }: { overview: HubOverview }) {
               ))}
             </tbody>
           </table>
-          <NotWired>
-            <p>
-              Votes and the policy packs in force are not shown yet: the hub does not consult the
-              Cedar packs for this collaboration yet (see <code>converge policy</code>).
-            </p>
-          </NotWired>
+          <h3>Trust</h3>
+          <TrustPanel collab={c.id} token={token} />
+          <p className="small">
+            Policy packs in force: the consortium pack and the pack of every jurisdiction an action
+            touches (<code>policies/</code>); each decision names its pack and policy set hash on
+            the Decisions page.
+          </p>
         </article>
       ))}
     </section>

@@ -1,30 +1,99 @@
 import { getJson } from '../api';
-import type { Refusal } from '../api-types';
-import { ErrorNotice, Loading, NotWired } from '../notice';
+import type { HubOverview, Refusal } from '../api-types';
+import type { DecodedEntry } from '../ledger/entry-summary';
+import { readLog } from '../ledger/read-log';
+import { ErrorNotice, Loading } from '../notice';
 import { useLoad } from '../use-load';
 
-export function DecisionsPage({ token }: { token: string }) {
-  const { loaded } = useLoad(() => getJson<Refusal[]>('/v1/refusals', token), [token]);
+interface Decision {
+  collab: string;
+  index: number;
+  action: string;
+  decision: string;
+  deciding: { pack: string; policyId: string; attribute: string; reason: string } | null;
+  policySetHash: string;
+  at: number;
+}
+
+/** The policy decisions in every collaboration's published log. */
+async function loggedDecisions(collabs: string[]): Promise<Decision[]> {
+  const logs = await Promise.all(collabs.map(async (c) => ({ c, log: await readLog(c) })));
+  return logs.flatMap(({ c, log }) =>
+    log.entries
+      .filter((e: DecodedEntry) => e.type === 'policy.decision')
+      .map((e) => ({
+        ...(e.value as unknown as Omit<Decision, 'collab' | 'index'>),
+        collab: c,
+        index: e.index,
+      })),
+  );
+}
+
+export function DecisionsPage({ token, overview }: { token: string; overview: HubOverview }) {
+  const collabs = overview.collaborations.map((c) => c.id);
+  const decisions = useLoad(() => loggedDecisions(collabs), [collabs.join(',')]);
+  const refusals = useLoad(() => getJson<Refusal[]>('/v1/refusals', token), [token]);
   return (
     <section aria-labelledby="decisions-title">
       <h1 id="decisions-title">Decisions</h1>
-      <NotWired>
-        <p>
-          Policy decisions (allowed and refused actions with the deciding pack, policy and reason)
-          are not wired into the hub yet; <code>converge policy check</code> decides requests on
-          their own. What the hub does refuse today are messages that fail its checks (signature,
-          replay, timestamp, membership), listed here.
-        </p>
-      </NotWired>
+      <h2>Policy decisions in the ledger</h2>
+      <p className="small">
+        Each decision is a ledger entry with the deciding pack, policy and reason, and the hash of
+        the policy set, so that <code>converge policy replay</code> can recompute it.
+      </p>
+      {decisions.loaded.state === 'loading' && <Loading what="the logged decisions" />}
+      {decisions.loaded.state === 'error' && <ErrorNotice error={decisions.loaded.error} />}
+      {decisions.loaded.state === 'ready' &&
+        (decisions.loaded.value.length === 0 ? (
+          <p>No decision is in a published checkpoint yet.</p>
+        ) : (
+          <table>
+            <caption>{decisions.loaded.value.length} decisions</caption>
+            <thead>
+              <tr>
+                <th scope="col">Entry</th>
+                <th scope="col">Action</th>
+                <th scope="col">Decision</th>
+                <th scope="col">Deciding pack and policy</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Policy set</th>
+              </tr>
+            </thead>
+            <tbody>
+              {decisions.loaded.value.map((d) => (
+                <tr key={`${d.collab}-${d.index}`}>
+                  <th scope="row">
+                    {d.collab} #{d.index}
+                  </th>
+                  <td>{d.action}</td>
+                  <td className={d.decision === 'deny' ? 'failed' : 'verified'}>{d.decision}</td>
+                  <td>{d.deciding ? `${d.deciding.pack} / ${d.deciding.policyId}` : '—'}</td>
+                  <td>
+                    {d.deciding
+                      ? `${d.deciding.reason} (${d.deciding.attribute})`
+                      : 'every consulted pack allows'}
+                  </td>
+                  <td>
+                    <code>{String(d.policySetHash).slice(0, 12)}…</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ))}
       <h2>Refused messages</h2>
-      {loaded.state === 'loading' && <Loading what="refusals" />}
-      {loaded.state === 'error' && <ErrorNotice error={loaded.error} />}
-      {loaded.state === 'ready' &&
-        (loaded.value.length === 0 ? (
+      <p className="small">
+        Messages the hub refused before any policy was asked: bad signature, replay, stale
+        timestamp, unknown member.
+      </p>
+      {refusals.loaded.state === 'loading' && <Loading what="refusals" />}
+      {refusals.loaded.state === 'error' && <ErrorNotice error={refusals.loaded.error} />}
+      {refusals.loaded.state === 'ready' &&
+        (refusals.loaded.value.length === 0 ? (
           <p>The hub has refused no message.</p>
         ) : (
           <table>
-            <caption>Latest {loaded.value.length} refusals, newest first</caption>
+            <caption>Latest {refusals.loaded.value.length} refusals, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -35,7 +104,7 @@ export function DecisionsPage({ token }: { token: string }) {
               </tr>
             </thead>
             <tbody>
-              {loaded.value.map((r) => (
+              {refusals.loaded.value.map((r) => (
                 <tr key={r.id}>
                   <td>{new Date(Number(r.at)).toISOString()}</td>
                   <td>{r.sender ?? 'unknown'}</td>

@@ -1,36 +1,13 @@
 import { useMemo, useState } from 'react';
-import { getJson } from '../api';
-import type { HubOverview, LedgerStatus } from '../api-types';
-import { parseCheckpoint, type Checkpoint } from '../ledger/checkpoint';
-import {
-  decodeEntry,
-  describeEntry,
-  memberNames,
-  type DecodedEntry,
-} from '../ledger/entry-summary';
-import { LogTiles } from '../ledger/tiles';
+import type { HubOverview } from '../api-types';
+import type { Checkpoint } from '../ledger/checkpoint';
+import { describeEntry, memberNames, type DecodedEntry } from '../ledger/entry-summary';
+import type { LogTiles } from '../ledger/tiles';
+import { readLog, type LogView } from '../ledger/read-log';
 import { verifyEntry, type Verification } from '../ledger/verify-entry';
 import { toBase64 } from '../ledger/merkle';
 import { ErrorNotice, Loading } from '../notice';
 import { useLoad } from '../use-load';
-
-interface LogView {
-  status: LedgerStatus;
-  checkpoint: Checkpoint | null;
-  tiles: LogTiles | null;
-  entries: DecodedEntry[];
-}
-
-/** Reads the published log from its public tiles, as any outside monitor could. */
-async function readLog(collab: string): Promise<LogView> {
-  const base = `/log/${encodeURIComponent(collab)}/`;
-  const status = await getJson<LedgerStatus>(`${base}status`);
-  if (!status.checkpoint) return { status, checkpoint: null, tiles: null, entries: [] };
-  const checkpoint = parseCheckpoint(status.checkpoint);
-  const tiles = new LogTiles(base, checkpoint.size);
-  const entries = (await tiles.entries()).map((bytes, i) => decodeEntry(i, bytes));
-  return { status, checkpoint, tiles, entries };
-}
 
 export function LedgerPage({ overview }: { overview: HubOverview }) {
   const collabs = overview.collaborations.map((c) => c.id);
