@@ -7,6 +7,7 @@ import { logCommands } from './log-commands.js';
 import { nodeCommands } from './node-commands.js';
 import { planCommands } from './plan-commands.js';
 import { policyCommands } from './policy-commands.js';
+import { trustCommands } from './trust-commands.js';
 import { trainCommand } from './train-command.js';
 
 const program = new Command('converge')
@@ -21,6 +22,7 @@ program.addCommand(logCommands());
 program.addCommand(dpCommands());
 program.addCommand(planCommands());
 program.addCommand(policyCommands());
+program.addCommand(trustCommands());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // A clear one-line error, never a stack trace, for anything a user can get wrong.

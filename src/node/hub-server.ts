@@ -175,8 +175,15 @@ export function createHubApp(deps: ServerDeps): Hono {
   // Governance: members ask the hub to decide an action (logged), and raise the trust level.
   const governor = hub.governor;
   if (governor) {
+    // Votes and the open proposal are public: a vote is authenticated by the member's signature.
     app.use('/v1/collabs/:collab/decisions', requireToken);
-    app.use('/v1/collabs/:collab/trust/*', requireToken);
+    app.use('/v1/collabs/:collab/trust/state', requireToken);
+    app.use('/v1/collabs/:collab/trust/proposals', requireToken);
+    app.get('/v1/collabs/:collab/trust/proposal', async (c) => {
+      const open = await governor.trust.openProposal(c.req.param('collab'));
+      if (!open) throw new Refusal(404, `no open trust proposal in ${c.req.param('collab')}`);
+      return c.json(open.proposal);
+    });
     app.post('/v1/collabs/:collab/decisions', async (c) => {
       const outcome = await governor.decide(c.req.param('collab'), await jsonBody(c));
       return c.json(outcome);

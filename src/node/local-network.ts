@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -116,6 +116,17 @@ export class LocalNetwork {
         setPriority(child.pid, SITE_NICE);
       } catch {
         // Not permitted here: run at equal priority.
+      }
+    }
+    if (!isHub) {
+      // Ready once it polls its hub (dataset loaded, model backend up), or once it has exited
+      // (e.g. on a malformed dataset): jobs started after startAll() find every site there.
+      const log = join(dir, 'node.log');
+      const deadline = Date.now() + 60_000;
+      while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+        const text = await readFile(log, 'utf8').catch(() => '');
+        if (text.includes('site polling its hub')) break;
+        await sleep(25);
       }
     }
     if (isHub) {

@@ -18,6 +18,7 @@ import {
   signVote,
 } from '../../src/policy/index.js';
 import { heartNetwork } from '../support/heart-network.js';
+import { runCli } from '../cli/support/run-cli.js';
 
 // Governance through a running hub: trust rises only with every member's valid signature,
 // the hub decides members' requests with the collaboration's real facts, and every decision,
@@ -99,14 +100,12 @@ describe('governance at the hub', () => {
       );
       expect(view.level).toBe(1);
     }
+    // The last member votes from its own node directory, through the command line.
     const last = members.at(-1)!;
-    const { key } = await openNodeDirectory(net.dir(last));
-    const raised = await client.voteTrust(
-      'heart',
-      last,
-      signVote(TRUST_PURPOSE, proposal, key.privateKey),
-    );
-    expect(raised.level).toBe(2);
+    const voted = await runCli(['trust', 'vote', '--dir', net.dir(last), '--collab', 'heart']);
+    expect(voted.stderr).toBe('');
+    expect(voted.stdout).toContain('heart is at level 2');
+    expect((await client.trustState('heart')).level).toBe(2);
 
     // The hub's facts win: the request claims level 3, the hub knows 2; refused by 3A090 either way.
     const { decision } = await client.decide('heart', placeOnH100('heart', 3));

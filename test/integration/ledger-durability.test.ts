@@ -104,5 +104,5 @@ describe('the hub log under kill -9', () => {
     expect(complete.map((r) => r.round)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     for (const r of complete)
       expect(closed.get(r.round), `round ${r.round}`).toBe(r.globalModelSha256);
-  });
+  }, 400_000);
 });

@@ -18,6 +18,7 @@ if (!server) {
 }
 
 const TABLES = [
+  'collab_trust',
   'collaborations',
   'job_models',
   'job_reports',

@@ -1,0 +1,114 @@
+import { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { MemberClient, openNodeDirectory } from '../node/index.js';
+import { ENDPOINT_FILE } from '../node/node-dir.js';
+import { TRUST_PURPOSE, signVote, type TrustProposal } from '../policy/index.js';
+
+// Trust levels from the command line: the hub's operator opens a vote to raise a
+// collaboration's level; each member signs it with its own node key, from its own directory.
+
+/** The hub a node talks to: its configured hub, or itself when it is the hub. */
+async function hubUrlOf(dir: string): Promise<string> {
+  const { config } = await openNodeDirectory(dir);
+  if (config.hub) return config.hub.url;
+  const endpoint = z
+    .object({ url: z.string() })
+    .safeParse(JSON.parse(await readFile(join(dir, ENDPOINT_FILE), 'utf8').catch(() => '{}')));
+  if (!endpoint.success) throw new Error(`${dir} names no hub and runs none`);
+  return endpoint.data.url;
+}
+
+async function fetchJson<T>(url: URL, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  if (!response.ok) {
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error?: string }).error ?? text;
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new Error(`hub refused (${response.status}): ${message}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+export function trustCommands(): Command {
+  const trust = new Command('trust').description(
+    "a collaboration's trust level: 1 analytics, 2 federated training, 3 model release",
+  );
+
+  trust
+    .command('show')
+    .description('the level, its history, and any open vote with who signed')
+    .requiredOption('--dir <dir>', 'the hub node directory')
+    .requiredOption('--collab <id>', 'collaboration id')
+    .option('--json', 'print JSON')
+    .action(async (o: { dir: string; collab: string; json?: boolean }) => {
+      const client = await MemberClient.forHubDirectory(o.dir);
+      const view = await client.trustState(o.collab);
+      if (o.json) return console.log(JSON.stringify(view, null, 2));
+      console.log(`${o.collab}: trust level ${view.level}`);
+      for (const h of view.history) console.log(`  ${h.at}  ${h.from} → ${h.to}  ${h.why}`);
+      if (view.proposal) {
+        console.log(`open vote: level ${view.proposal.to}, proposed by ${view.proposal.proposer}`);
+        console.log(`  signed: ${view.signed.join(', ') || '(none)'}`);
+        console.log(`  missing: ${view.missing.join(', ') || '(none)'}`);
+      }
+    });
+
+  trust
+    .command('propose')
+    .description('open a vote to raise the level by one (every member must sign it)')
+    .requiredOption('--dir <dir>', 'the hub node directory')
+    .requiredOption('--collab <id>', 'collaboration id')
+    .requiredOption('--level <n>', 'the level proposed (one above the current)', Number)
+    .option('--proposer <member>', 'the proposing member (default: the hub)')
+    .action(async (o: { dir: string; collab: string; level: number; proposer?: string }) => {
+      const client = await MemberClient.forHubDirectory(o.dir);
+      const { config } = await openNodeDirectory(o.dir);
+      const current = await client.trustState(o.collab);
+      if (o.level !== current.level + 1) {
+        throw new Error(
+          `--level: ${o.collab} is at level ${current.level}; only ${current.level + 1} can be proposed`,
+        );
+      }
+      const proposal = await client.proposeTrustRaise(o.collab, o.proposer ?? config.name);
+      console.log(`vote open: ${o.collab} level ${proposal.from} → ${proposal.to}`);
+      console.log(
+        `each member signs with: converge trust vote --dir <its node dir> --collab ${o.collab}`,
+      );
+    });
+
+  trust
+    .command('vote')
+    .description("sign the open vote with this node's key and send the signature to the hub")
+    .requiredOption('--dir <dir>', "the member's node directory")
+    .requiredOption('--collab <id>', 'collaboration id')
+    .action(async (o: { dir: string; collab: string }) => {
+      const { config, key } = await openNodeDirectory(o.dir);
+      const hub = await hubUrlOf(o.dir);
+      const collab = encodeURIComponent(o.collab);
+      const proposal = await fetchJson<TrustProposal>(
+        new URL(`/v1/collabs/${collab}/trust/proposal`, hub),
+      );
+      const signature = signVote(TRUST_PURPOSE, proposal, key.privateKey);
+      const view = await fetchJson<{ level: number; missing: string[] }>(
+        new URL(`/v1/collabs/${collab}/trust/votes`, hub),
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ member: config.name, signature }),
+        },
+      );
+      console.log(
+        view.level === proposal.to
+          ? `${config.name} signed: every member has, ${o.collab} is at level ${view.level}`
+          : `${config.name} signed level ${proposal.to}; waiting for ${view.missing.join(', ')}`,
+      );
+    });
+
+  return trust;
+}
