@@ -46,6 +46,7 @@ export async function freePort(): Promise<number> {
  */
 export class LocalNetwork {
   private readonly processes = new Map<string, ChildProcess>();
+  private readonly stderr = new Map<string, string>();
 
   private constructor(
     readonly workdir: string,
@@ -91,6 +92,11 @@ export class LocalNetwork {
     return new LocalNetwork(workdir, spec, hubUrl);
   }
 
+  /** What a node's process wrote to stderr (its errors; logs go to its node.log). */
+  errorOutput(name: string): string {
+    return this.stderr.get(name) ?? '';
+  }
+
   dir(name: string): string {
     return join(this.workdir, name);
   }
@@ -107,7 +113,10 @@ export class LocalNetwork {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      this.stderr.set(name, stderr);
+    });
     this.processes.set(name, child);
     // On one machine the sites' training would starve the coordinator of CPU, which it would
     // not be on its own machine in a real network: sites run at a lower priority.

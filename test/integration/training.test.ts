@@ -238,11 +238,12 @@ describe('federated training across OS processes', () => {
     swiss[6] = '54,1,4,125,0,?,0,140'; // a row with 8 of 14 fields, on line 7
     await writeFile(bad, swiss.join('\n'));
     await net.start('hub');
+    // start() returns once the site polls or exits; this one exits.
     const failing = await net.start('switzerland');
-    let stderr = '';
-    failing.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((ok) => failing.once('exit', ok));
+    const code =
+      failing.exitCode ?? (await new Promise<number | null>((ok) => failing.once('exit', ok)));
     expect(code).toBe(1);
+    const stderr = net.errorOutput('switzerland');
     expect(stderr).toMatch(/switzerland\.data/);
     expect(stderr).toMatch(/switzerland\.data:7: expected 14 fields, found 8/);
     for (const s of ['cleveland', 'hungary', 'long-beach']) await net.start(s);
