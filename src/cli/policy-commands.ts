@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { checkOutcome, checkRequest } from './policy-check.js';
 import { diffPolicyDirs, formatFolderDiff } from './policy-diff.js';
 import { readRequests, type PolicyOutcome } from './policy-io.js';
-import { replayFile, replayOutcome } from './policy-replay.js';
+import { replayFile, replayLogEntry, replayOutcome } from './policy-replay.js';
 import { validatePolicyDir, validationOutcome } from './policy-validate.js';
 import { collect } from './options.js';
 
@@ -56,7 +56,15 @@ export function policyCommands(): Command {
       'recompute a recorded decision ({ request, decision }) from the pack versions it names ' +
         'and say whether it reproduces; exit 0 reproduces, 2 differs, 1 error',
     )
-    .argument('<file>', 'the recorded decision (as `policy check --record` writes it)')
+    .argument(
+      '<file-or-entry>',
+      'the recorded decision (as `policy check --record` writes it), or with --hub the index of a policy.decision entry in the log',
+    )
+    .option(
+      '--hub <url>',
+      "replay an entry of a hub's log: the hub URL (with --collab) or the log URL",
+    )
+    .option('--collab <id>', 'the collaboration whose log holds the entry')
     .option('--packs <dir>', PACKS_HELP)
     .option(
       '--versions <dir>',
@@ -65,9 +73,35 @@ export function policyCommands(): Command {
       [],
     )
     .option('--json', 'print { matches, differences, recomputed } as JSON')
-    .action((file: string, o: { packs?: string; versions: string[]; json?: boolean }) => {
-      finish(replayOutcome(replayFile({ file, packs: o.packs, versions: o.versions }), o.json));
-    });
+    .action(
+      async (
+        target: string,
+        o: { hub?: string; collab?: string; packs?: string; versions: string[]; json?: boolean },
+      ) => {
+        if (o.hub === undefined) {
+          finish(
+            replayOutcome(
+              replayFile({ file: target, packs: o.packs, versions: o.versions }),
+              o.json,
+            ),
+          );
+          return;
+        }
+        if (!/^(0|[1-9][0-9]*)$/.test(target)) {
+          throw new Error(
+            `with --hub, give the entry's index in the log, not ${JSON.stringify(target)}`,
+          );
+        }
+        const report = await replayLogEntry({
+          hub: o.hub,
+          ...(o.collab ? { collab: o.collab } : {}),
+          index: Number(target),
+          ...(o.packs ? { packs: o.packs } : {}),
+          versions: o.versions,
+        });
+        finish(replayOutcome(report, o.json));
+      },
+    );
 
   policy
     .command('diff')

@@ -6,6 +6,8 @@ import {
   type LoggedDecision,
   type ReplayResult,
 } from '../policy/index.js';
+import { decodeEntry } from '../federation/index.js';
+import { cosignedCheckpoint, openHubLog } from './log-hub.js';
 import { readJsonFile, shortHash, withPolicyErrors, type PolicyOutcome } from './policy-io.js';
 
 export interface ReplayOptions {
@@ -30,6 +32,47 @@ export function replayFile(options: ReplayOptions): ReplayReport {
   const engine = withPolicyErrors(options.packs ?? '', () => loadPolicyEngine(options.packs));
   for (const dir of options.versions ?? []) {
     // checkPack keeps every valid version in the engine's archive, where replay looks it up.
+    const { packs } = withPolicyErrors(dir, () => readPolicyDir(dir));
+    for (const source of packs) engine.checkPack(source);
+  }
+  return { logged, result: replayDecision(engine, logged) };
+}
+
+/**
+ * Recompute the decision logged at `index` in a collaboration's log, fetched from its hub with
+ * an inclusion proof against the witness-cosigned checkpoint: what the hub decided, replayed
+ * by anyone who holds the packs.
+ */
+export async function replayLogEntry(options: {
+  readonly hub: string;
+  readonly collab?: string;
+  readonly index: number;
+  readonly packs?: string;
+  readonly versions?: readonly string[];
+}): Promise<ReplayReport> {
+  const log = await openHubLog({
+    url: options.hub,
+    ...(options.collab ? { collab: options.collab } : {}),
+  });
+  const { checkpoint } = await cosignedCheckpoint(log);
+  if (
+    !Number.isSafeInteger(options.index) ||
+    options.index < 0 ||
+    options.index >= checkpoint.size
+  ) {
+    throw new Error(
+      `entry ${options.index} is not in the log (its cosigned size is ${checkpoint.size})`,
+    );
+  }
+  const entry = decodeEntry(await log.client.entry(options.index, checkpoint));
+  if (entry.type !== 'policy.decision') {
+    throw new Error(`entry ${options.index} is a ${entry.type}, not a policy.decision`);
+  }
+  const logged = withPolicyErrors(`entry ${options.index}`, () =>
+    parseLoggedDecision(entry.logged),
+  );
+  const engine = withPolicyErrors(options.packs ?? '', () => loadPolicyEngine(options.packs));
+  for (const dir of options.versions ?? []) {
     const { packs } = withPolicyErrors(dir, () => readPolicyDir(dir));
     for (const source of packs) engine.checkPack(source);
   }

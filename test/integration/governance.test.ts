@@ -146,5 +146,19 @@ describe('governance at the hub', () => {
       decision: { ...(refusal.logged.decision as object), decision: 'allow' },
     });
     expect(replayDecision(engine, tampered).matches).toBe(false);
+    // The same from the command line, straight from the hub's log by entry index.
+    const index = entries.indexOf(refusal);
+    const replayed = await runCli([
+      'policy',
+      'replay',
+      String(index),
+      '--hub',
+      client.logUrl('heart'),
+    ]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.stdout).toMatch(/^reproduces: deny by us\/eccn-3a090-a1-d5-headquartered/);
+    expect(replayed.code).toBe(0);
+    const notDecision = await runCli(['policy', 'replay', '0', '--hub', client.logUrl('heart')]);
+    expect(notDecision.stderr).toMatch(/entry 0 is a collab.created, not a policy.decision/);
   });
 });
