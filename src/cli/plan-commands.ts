@@ -12,6 +12,7 @@ interface PlanFlags {
   objective: Objective;
   solver: 'mip' | 'greedy';
   timeLimit: number;
+  gate: 'cedar' | 'builtin';
   json?: string;
 }
 
@@ -53,12 +54,21 @@ export function planCommands(): Command {
       numberFlag('--time-limit', RANGES.positive),
       60,
     )
+    .addOption(
+      new Option(
+        '--gate <gate>',
+        'which rules rule out (workload, site) pairs: the Cedar policy packs, or the built-in simplified rules',
+      )
+        .choices(['cedar', 'builtin'])
+        .default('cedar'),
+    )
     .option('--json <file>', 'also write the result as JSON')
     .action(async (o: PlanFlags) => {
       const outcome = await runPlan({
         source: planSource(o),
         objective: o.objective,
         solver: o.solver,
+        gate: o.gate,
         timeLimitSeconds: o.timeLimit,
         progress: (line) => console.error(line),
       });

@@ -2,7 +2,10 @@
  * What `converge plan` does, apart from flags and printing: plan a shipped scenario (with its
  * run-at-data baseline) or the user's own sites and workloads files, telling progress by phase.
  */
+import { loadPolicyEngine } from '../policy/index.js';
 import {
+  builtinPolicyGate,
+  cedarPolicyGate,
   plan,
   readJobsFile,
   readNetworkFile,
@@ -19,6 +22,8 @@ export interface PlanRequest {
   source: PlanSource;
   objective: Objective;
   solver: 'mip' | 'greedy';
+  /** The policy gate: the Cedar packs in policies/ (default) or the built-in simplified rules. */
+  gate?: 'cedar' | 'builtin';
   /** HiGHS's budget for the LP bound and the MIP together, per plan. */
   timeLimitSeconds: number;
   /** One line per phase; the CLI sends them to stderr. */
@@ -36,15 +41,17 @@ function how(r: PlanRequest): string {
     r.solver === 'mip'
       ? `greedy, LP bound, then the MIP (time limit ${r.timeLimitSeconds} s)`
       : `greedy, then the LP bound (time limit ${r.timeLimitSeconds} s)`;
-  return `objective ${r.objective}; ${solve}`;
+  return `objective ${r.objective}; ${solve}; policy gate ${r.gate ?? 'cedar'}`;
 }
 
 export async function runPlan(request: PlanRequest): Promise<PlanOutcome> {
   const say = request.progress ?? (() => undefined);
+  const gate = request.gate === 'builtin' ? builtinPolicyGate : cedarPolicyGate(loadPolicyEngine());
   const options = {
     objective: request.objective,
     solver: request.solver,
     mip: { timeLimitSeconds: request.timeLimitSeconds },
+    gate,
   };
   const t0 = performance.now();
   const { source } = request;

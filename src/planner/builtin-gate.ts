@@ -121,6 +121,16 @@ function exportControl(workload: Workload, site: Site, f: WorkloadFacts): GateDe
   return ALLOWED;
 }
 
+/** The data owner's own declaration (personal data stays home; mayMoveTo), as a gate step. */
+export function residencyDecision(workload: Workload, site: Site): GateDecision {
+  return residency(workload, site, facts(workload));
+}
+
+/** Accelerators at the site that meet the workload's needs (all of them if none does). */
+export function acceleratorsFor(workload: Workload, site: Site): AcceleratorSpec[] {
+  return usableAccelerators(workload, site);
+}
+
 /** Residency first, then export control; the first refusal decides. */
 export const builtinPolicyGate: PolicyGate = {
   name: 'built-in (data residency, ECCN 3A090)',

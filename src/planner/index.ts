@@ -43,3 +43,4 @@ export { formatScenarioReport } from './scenario-report.js';
 export { NetworkFile, type Network, type Site } from './sites.js';
 export { syntheticInstance, type SyntheticSpec } from './synthetic.js';
 export { JobsFile, type Workload, type WorkloadKind } from './workloads.js';
+export { cedarPolicyGate, type CedarGateOptions } from './cedar-gate.js';
