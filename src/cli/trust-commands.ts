@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MemberClient, openNodeDirectory } from '../node/index.js';
 import { ENDPOINT_FILE } from '../node/node-dir.js';
-import { TRUST_PURPOSE, signVote, type TrustProposal } from '../policy/index.js';
+import { TRUST_PURPOSE, signVote } from '../policy/index.js';
 
 // Trust levels from the command line: the hub's operator opens a vote to raise a
 // collaboration's level; each member signs it with its own node key, from its own directory.
@@ -18,21 +18,6 @@ async function hubUrlOf(dir: string): Promise<string> {
     .safeParse(JSON.parse(await readFile(join(dir, ENDPOINT_FILE), 'utf8').catch(() => '{}')));
   if (!endpoint.success) throw new Error(`${dir} names no hub and runs none`);
   return endpoint.data.url;
-}
-
-async function fetchJson<T>(url: URL, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  if (!response.ok) {
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { error?: string }).error ?? text;
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new Error(`hub refused (${response.status}): ${message}`);
-  }
-  return JSON.parse(text) as T;
 }
 
 export function trustCommands(): Command {
@@ -89,20 +74,10 @@ export function trustCommands(): Command {
     .requiredOption('--collab <id>', 'collaboration id')
     .action(async (o: { dir: string; collab: string }) => {
       const { config, key } = await openNodeDirectory(o.dir);
-      const hub = await hubUrlOf(o.dir);
-      const collab = encodeURIComponent(o.collab);
-      const proposal = await fetchJson<TrustProposal>(
-        new URL(`/v1/collabs/${collab}/trust/proposal`, hub),
-      );
+      const hub = new MemberClient(await hubUrlOf(o.dir));
+      const proposal = await hub.openTrustProposal(o.collab);
       const signature = signVote(TRUST_PURPOSE, proposal, key.privateKey);
-      const view = await fetchJson<{ level: number; missing: string[] }>(
-        new URL(`/v1/collabs/${collab}/trust/votes`, hub),
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ member: config.name, signature }),
-        },
-      );
+      const view = await hub.voteTrust(o.collab, config.name, signature);
       console.log(
         view.level === proposal.to
           ? `${config.name} signed: every member has, ${o.collab} is at level ${view.level}`

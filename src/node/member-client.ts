@@ -10,7 +10,8 @@ import { ENDPOINT_FILE, apiToken } from './node-dir.js';
 export class MemberClient {
   constructor(
     readonly url: string,
-    private readonly token: string,
+    /** The hub's API token; without it only public routes answer (log, votes, open proposals). */
+    private readonly token?: string,
   ) {}
 
   static async forHubDirectory(dir: string): Promise<MemberClient> {
@@ -28,7 +29,7 @@ export class MemberClient {
     const res = await fetch(new URL(path, this.url), {
       method,
       headers: {
-        authorization: `Bearer ${this.token}`,
+        ...(this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}),
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -73,6 +74,11 @@ export class MemberClient {
     return this.call('POST', `/v1/collabs/${encodeURIComponent(collab)}/trust/proposals`, {
       proposer,
     });
+  }
+
+  /** The open vote to raise the trust level (public: members sign it from their own nodes). */
+  openTrustProposal(collab: string): Promise<TrustProposal> {
+    return this.call('GET', `/v1/collabs/${encodeURIComponent(collab)}/trust/proposal`);
   }
 
   voteTrust(collab: string, member: string, signature: string): Promise<TrustView> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeEntry, institutionId, memberEntities } from '../../src/federation/index.js';
+import { decodeEntry } from '../../src/federation/index.js';
+import { placeOnH100Request } from '../../src/cli/demo/demo-governance.js';
 import type { LedgerEntry } from '../../src/federation/index.js';
 import {
   TileClient,
@@ -45,30 +46,14 @@ async function logEntries(client: MemberClient): Promise<LedgerEntry[]> {
   return entries;
 }
 
+/** The demo's export-control request, claiming a trust level the collaboration does not have. */
 function placeOnH100(collab: string, trustLevel: number) {
-  const partner = { name: 'pumch', jurisdiction: 'CN' };
-  return {
-    principal: { type: 'Node', id: partner.name },
-    action: 'placeWorkload',
-    resource: { type: 'ComputeSite', id: 'us-east-h100' },
-    context: {
-      owner: institutionId(partner.name),
-      collaboration: collab,
-      accelerator: { model: 'H100 SXM', tpp: 15832, performanceDensity: 19.45 },
-      training: { exaOperations: 40 },
-    },
-    entities: [
-      // A requester's claim about the collaboration is replaced by the hub's own records.
-      {
-        type: 'Collaboration',
-        id: collab,
-        attrs: { domain: 'healthcare', trustLevel },
-        parents: [],
-      },
-      ...memberEntities(partner, collab),
-      { type: 'ComputeSite', id: 'us-east-h100', attrs: { country: 'US' }, parents: [] },
-    ],
+  const request = placeOnH100Request({ name: 'pumch', jurisdiction: 'CN' }, collab) as {
+    entities: unknown[];
   };
+  // A requester's claim about the collaboration is replaced by the hub's own records.
+  const claim = { type: 'Collaboration', id: collab, attrs: { domain: 'healthcare', trustLevel } };
+  return { ...request, entities: [claim, ...request.entities] };
 }
 
 describe('governance at the hub', () => {

@@ -101,21 +101,7 @@ export async function demoGovernance(
     ],
   };
   const partner = party('pumch');
-  const placeOnH100 = {
-    principal: { type: 'Node', id: partner.name },
-    action: 'placeWorkload',
-    resource: { type: 'ComputeSite', id: 'us-east-h100' },
-    context: {
-      owner: institutionId(partner.name),
-      collaboration: collab,
-      accelerator: { model: 'H100 SXM', tpp: 15832, performanceDensity: 19.45 },
-      training: { exaOperations: 40 },
-    },
-    entities: [
-      ...memberEntities(partner, collab),
-      { type: 'ComputeSite', id: 'us-east-h100', attrs: { country: 'US' }, parents: [] },
-    ],
-  };
+  const placeOnH100 = placeOnH100Request(partner, collab);
   const asked: [string, unknown][] = [
     [`${hungary.name} exports its raw patient records to ${cleveland.name} (US)`, exportRecords],
     [
@@ -159,5 +145,27 @@ function describe(decision: PolicyDecision, asked: string): DemoDecision {
     policyId: first?.policies[0] ?? '',
     reason: decision.error?.message ?? `allowed by ${decision.packs.map((p) => p.pack).join(', ')}`,
     asked,
+  };
+}
+
+/** A member's training workload on a US H100 (TPP 15,832: ECCN 3A090.a.1). */
+export function placeOnH100Request(
+  member: { name: string; jurisdiction: string },
+  collab: string,
+): unknown {
+  return {
+    principal: { type: 'Node', id: member.name },
+    action: 'placeWorkload',
+    resource: { type: 'ComputeSite', id: 'us-east-h100' },
+    context: {
+      owner: institutionId(member.name),
+      collaboration: collab,
+      accelerator: { model: 'H100 SXM', tpp: 15832, performanceDensity: 19.45 },
+      training: { exaOperations: 40 },
+    },
+    entities: [
+      ...memberEntities(member, collab),
+      { type: 'ComputeSite', id: 'us-east-h100', attrs: { country: 'US' }, parents: [] },
+    ],
   };
 }
