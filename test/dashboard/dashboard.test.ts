@@ -123,6 +123,12 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
   it('verifies a genuine entry in the browser and refuses a tampered one', async () => {
     await client.ledgerPublished('heart');
     const genuine = await open('ledger');
+    // The checkpoint's signatures, checked in the browser against the witness policy's keys.
+    const check = genuine.page.getByTestId('note-check');
+    await expect.poll(() => check.textContent()).toContain('✓ quorum met: log signature valid');
+    await expect
+      .poll(() => check.textContent())
+      .toContain('cosigned by cleveland, hungary, long-beach, switzerland');
     await genuine.page.getByRole('button', { name: 'Verify entry 0' }).click();
     await expect
       .poll(() => genuine.page.locator('tr[data-entry="0"]').textContent())
@@ -140,7 +146,23 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
       body[at] = 'H'.charCodeAt(0);
       await route.fulfill({ response, body });
     });
+    // …and flips a bit in every witness's cosignature: the quorum is gone.
+    await tampered.page.route('**/log/heart/status', async (route) => {
+      const response = await route.fetch();
+      const status = (await response.json()) as { checkpoint: string };
+      const lines = status.checkpoint.split('\n').map((line) => {
+        if (!line.startsWith('\u2014 converge/witness/')) return line;
+        const [dash, name, sig] = line.split(' ');
+        const bytes = Buffer.from(sig ?? '', 'base64');
+        bytes[bytes.length - 1]! ^= 1;
+        return `${dash} ${name} ${bytes.toString('base64')}`;
+      });
+      await route.fulfill({ response, json: { ...status, checkpoint: lines.join('\n') } });
+    });
     await tampered.page.evaluate(() => (location.hash = '#/ledger'));
+    await expect
+      .poll(() => tampered.page.getByTestId('note-check').textContent())
+      .toContain('✗ quorum not met');
     await tampered.page.getByRole('button', { name: 'Verify entry 0' }).click();
     const row = tampered.page.locator('tr[data-entry="0"]');
     await expect.poll(() => row.textContent()).toContain('not verified: root mismatch');

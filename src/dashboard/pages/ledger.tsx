@@ -6,6 +6,7 @@ import type { LogTiles } from '../ledger/tiles';
 import { readLog, type LogView } from '../ledger/read-log';
 import { verifyEntry, type Verification } from '../ledger/verify-entry';
 import { toBase64 } from '../ledger/merkle';
+import { checkNote } from '../ledger/note-signatures';
 import { ErrorNotice, Loading } from '../notice';
 import { useLoad } from '../use-load';
 
@@ -62,6 +63,10 @@ function LogDetails({ view }: { view: LogView }) {
             </dd>
             <dt>Witnesses (cosignatures the hub verified)</dt>
             <dd>{status.cosigners.join(', ') || 'none'}</dd>
+            <dt>Checked in this browser</dt>
+            <dd>
+              <NoteCheckResult note={status.checkpoint} policy={status.policy} />
+            </dd>
           </dl>
           <details>
             <summary>The signed note</summary>
@@ -71,6 +76,28 @@ function LogDetails({ view }: { view: LogView }) {
       )}
       {checkpoint && tiles && <EntryList entries={entries} checkpoint={checkpoint} tiles={tiles} />}
     </>
+  );
+}
+
+/**
+ * The checkpoint's log signature and cosignatures verified here (WebCrypto Ed25519) against the
+ * witness policy's keys, and its quorum evaluated: the hub's own claim is not relied on.
+ */
+function NoteCheckResult({ note, policy }: { note: string; policy: string }) {
+  const { loaded } = useLoad(() => checkNote(note, policy), [note, policy]);
+  if (loaded.state === 'loading') return <span role="status">checking signatures…</span>;
+  if (loaded.state === 'error') {
+    return <span className="failed">✗ could not check: {loaded.error.message}</span>;
+  }
+  const c = loaded.value;
+  const outcome = c.quorumMet ? '✓ quorum met' : '✗ quorum not met';
+  return (
+    <span className={c.quorumMet ? 'verified' : 'failed'} data-testid="note-check">
+      {outcome}: log signature {c.logSigned ? 'valid' : 'missing or invalid'}; cosigned by{' '}
+      {c.cosigners.join(', ') || 'no witness'} (quorum {c.quorum})
+      {c.bad.length > 0 ? `; invalid signatures by ${c.bad.join(', ')}` : ''}. Keys from the witness
+      policy the hub serves: compare them with your members' identity cards.
+    </span>
   );
 }
 
