@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { budgetCommands } from './budget-commands.js';
 import { collabCommands } from './collab-commands.js';
 import { demoCommand } from './demo-command.js';
 import { dpCommands } from './dp-commands.js';
@@ -20,6 +21,7 @@ program.addCommand(trainCommand());
 program.addCommand(demoCommand());
 program.addCommand(logCommands());
 program.addCommand(dpCommands());
+program.addCommand(budgetCommands());
 program.addCommand(planCommands());
 program.addCommand(policyCommands());
 program.addCommand(trustCommands());

@@ -11,7 +11,8 @@ import { TrainJobSpec } from './job-spec.js';
 import { saveModel } from './model-records.js';
 import { Report } from './protocol.js';
 import { Refusal } from './refusal.js';
-import type { CosignReport } from './protocol.js';
+import type { CosignReport, ReportOf } from './protocol.js';
+import { recordJobFailure } from './job-failure.js';
 import { sha256Json } from './record/hashing.js';
 import type { Recorder } from './record/recorder.js';
 import type { Governor } from './governance/governor.js';
@@ -25,7 +26,10 @@ import type { PostedTask } from './task-board.js';
  * they are durable, and runs one persistent driver per job. Knows nothing of HTTP.
  */
 export class Hub {
-  private readonly drivers = new Map<string, { driver: JobDriver; done: Promise<void> }>();
+  private readonly drivers = new Map<
+    string,
+    { driver: JobDriver; done: Promise<void>; refusal?: string }
+  >();
   private readonly context: HubContext;
 
   constructor(
@@ -91,9 +95,15 @@ export class Hub {
 
   private launch(job: JobRecord): void {
     const driver = new JobDriver(this.context, job);
-    const done = driver
+    const entry: { driver: JobDriver; done: Promise<void>; refusal?: string } = {
+      driver,
+      done: Promise.resolve(),
+    };
+    entry.done = driver
       .run()
       .then(async () => {
+        // A site refused a task: the driver was stopped, and the job fails with the site's reason.
+        if (entry.refusal !== undefined) await recordJobFailure(this.context, job, entry.refusal);
         const ended = await getJob(this.db, job.id);
         if (this.governor && ended && ended.status !== 'running') {
           await this.governor.jobFinished(job.collabId, job.id, ended.status === 'failed');
@@ -101,7 +111,25 @@ export class Hub {
       })
       .catch((e: unknown) => this.log.error({ job: job.id, err: String(e) }, 'after the job'))
       .finally(() => this.drivers.delete(job.id));
-    this.drivers.set(job.id, { driver, done });
+    this.drivers.set(job.id, entry);
+  }
+
+  /** A site declined a task it was offered: stop the job's driver and fail the job with why. */
+  private async acceptRefusal(collab: string, site: string, report: RefusedReport) {
+    const posted = this.board.get(report.taskId);
+    if (!posted || posted.collab !== collab || posted.task.kind !== report.task) {
+      throw new Refusal(409, `task ${report.taskId} is not open (round closed or never offered)`);
+    }
+    if (!posted.recipients.has(site)) {
+      throw new Refusal(403, `site ${site} was not asked for task ${report.taskId}`);
+    }
+    this.board.markReported(report.taskId, site);
+    const entry = this.drivers.get(report.jobId);
+    if (!entry || entry.refusal !== undefined) return;
+    const name = await this.context.nameOf(collab, site);
+    entry.refusal = `site ${name} refused the ${report.task} task (round ${report.round}): ${report.reason}`;
+    this.log.warn({ job: report.jobId, site: name, reason: report.reason }, 'task refused');
+    entry.driver.stop();
   }
 
   /** Wait until the job's driver has stopped (finished, failed or the hub stopped). */
@@ -163,6 +191,10 @@ export class Hub {
     }
     if (report.kind === 'cosign') {
       this.acceptCosign(collab, site, report);
+      return report;
+    }
+    if (report.kind === 'refused') {
+      await this.acceptRefusal(collab, site, report);
       return report;
     }
     const posted = this.board.get(report.taskId);
@@ -284,6 +316,8 @@ export class Hub {
     await this.recorder?.stop();
   }
 }
+
+type RefusedReport = ReportOf<'refused'>;
 
 function describeIssues(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');

@@ -4,6 +4,17 @@ export type { JobEvent } from './hub-context.js';
 export { TrainJobSpec, LocalTraining } from './job-spec.js';
 export { Task, Report, Evaluation } from './protocol.js';
 export { SiteWorker } from './site-worker.js';
+export { TaskRefused } from './site-worker.js';
+export {
+  BUDGET_FILE,
+  BudgetExceeded,
+  PrivacyBudgets,
+  type BudgetStatus,
+  type Charge,
+} from './privacy-budgets.js';
+export { DpSgdSpec, DpTask, PrivacyReport } from './privacy-spec.js';
+export { planDpSgd, privateSgdFor, spentThrough, type DpPlan } from './dp-plan.js';
+export { roundPrivacySpent, type RoundPrivacy } from './round-privacy.js';
 export { TaskBoard } from './task-board.js';
 export type { LoadedDataset } from './site-worker.js';
 export { summarizeJob } from './job-summary.js';

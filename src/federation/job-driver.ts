@@ -21,6 +21,7 @@ import { pooledMetrics } from './metrics.js';
 import type { LedgerEvent } from './record/entries.js';
 import { sha256Json } from './record/hashing.js';
 import { listRounds } from './round-records.js';
+import { roundPrivacySpent } from './round-privacy.js';
 
 /** A job that cannot go on; its message is what the member who proposed it reads. */
 export class JobFailure extends Error {
@@ -269,6 +270,7 @@ export class JobDriver {
         ...strategy.clientConfig(round),
         preprocessing,
         seed: spec.seed,
+        ...(spec.privacy ? { privacy: { ...spec.privacy, rounds: spec.rounds } } : {}),
       };
       const reports = await this.collect<'train'>(
         task,
@@ -329,7 +331,7 @@ export class JobDriver {
           dropped,
           modelSha256,
           trainLoss,
-          privacySpent: null,
+          privacySpent: roundPrivacySpent(reports),
           at: Date.now(),
         },
       ]);

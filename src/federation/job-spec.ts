@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelSpec } from '../learning/index.js';
+import { DpSgdSpec } from './privacy-spec.js';
 import { StrategySpec } from './strategies/index.js';
 
 export const LocalTraining = z.object({
@@ -13,25 +14,34 @@ export const LocalTraining = z.object({
 export type LocalTraining = z.infer<typeof LocalTraining>;
 
 /** What a member asks the hub to run: one federated training job over one dataset id. */
-export const TrainJobSpec = z.object({
-  kind: z.literal('train'),
-  dataset: z.string().min(1),
-  model: ModelSpec,
-  strategy: StrategySpec,
-  rounds: z.number().int().positive().max(10_000),
-  local: LocalTraining,
-  /**
-   * After the last round each site may fine-tune the global model on its own training rows
-   * (a personalised model, evaluated on its own test split only); omit to skip.
-   */
-  personalization: LocalTraining.extend({ trainable: z.array(z.string()).optional() }).optional(),
-  /** Budget of the local-only baselines each site trains for comparison; omit to skip them. */
-  localBaseline: LocalTraining.optional(),
-  minSites: z.number().int().positive().default(2),
-  /** A site that has not reported this long after a round opened is dropped from that round. */
-  roundTimeoutMs: z.number().int().positive().default(30_000),
-  /** Setup phases (schema check, statistics, baselines) wait this long for every site. */
-  setupTimeoutMs: z.number().int().positive().default(60_000),
-  seed: z.number().int().min(0).default(0),
-});
+export const TrainJobSpec = z
+  .object({
+    kind: z.literal('train'),
+    dataset: z.string().min(1),
+    model: ModelSpec,
+    strategy: StrategySpec,
+    rounds: z.number().int().positive().max(10_000),
+    local: LocalTraining,
+    /**
+     * After the last round each site may fine-tune the global model on its own training rows
+     * (a personalised model, evaluated on its own test split only); omit to skip.
+     */
+    personalization: LocalTraining.extend({ trainable: z.array(z.string()).optional() }).optional(),
+    /** Budget of the local-only baselines each site trains for comparison; omit to skip them. */
+    localBaseline: LocalTraining.optional(),
+    minSites: z.number().int().positive().default(2),
+    /** A site that has not reported this long after a round opened is dropped from that round. */
+    roundTimeoutMs: z.number().int().positive().default(30_000),
+    /** Setup phases (schema check, statistics, baselines) wait this long for every site. */
+    setupTimeoutMs: z.number().int().positive().default(60_000),
+    seed: z.number().int().min(0).default(0),
+    /** Record-level differential privacy (DP-SGD at every site); omit to train without it. */
+    privacy: DpSgdSpec.optional(),
+  })
+  // Baselines and personalised fine-tuning train on the same rows without noise: not in a DP job.
+  .refine((s) => !s.privacy || (!s.localBaseline && !s.personalization), {
+    message:
+      'a DP job cannot also train local-only baselines or personalise without noise; omit localBaseline and personalization',
+    path: ['privacy'],
+  });
 export type TrainJobSpec = z.infer<typeof TrainJobSpec>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetSchema, LocalStatistics, ModelSpec, Preprocessing } from '../learning/index.js';
 import { LocalTraining } from './job-spec.js';
+import { DpTask, PrivacyReport } from './privacy-spec.js';
 
 /**
  * The hub-to-site tasks and site-to-hub reports of a training job. Both travel as binary
@@ -46,6 +47,8 @@ export const Task = z.discriminatedUnion('kind', [
     proximalMu: z.number().min(0).optional(),
     preprocessing: Preprocessing,
     seed: z.number().int(),
+    /** Train with DP-SGD; the site checks the job's planned spend against its dataset's budget. */
+    privacy: DpTask.optional(),
   }),
   TaskBase.extend({
     kind: z.literal('evaluate'),
@@ -113,6 +116,17 @@ export const Report = z.discriminatedUnion('kind', [
     numSamples: z.number().int().positive(),
     trainMs: z.number().min(0),
     loss: z.number(),
+    /** DP jobs: the (ε, δ) this site has spent on the job up to and including this round. */
+    privacy: PrivacyReport.optional(),
+  }),
+  /**
+   * A site declines a task (e.g. its dataset's privacy budget would be exceeded); the hub fails
+   * the job with `reason`, which names the numbers.
+   */
+  ReportBase.extend({
+    kind: z.literal('refused'),
+    task: z.enum(['schema', 'statistics', 'baseline', 'train', 'evaluate']),
+    reason: z.string().min(1).max(4096),
   }),
   /**
    * A site's evaluation, on its own test split, of the global model of `round`. Sent after

@@ -9,6 +9,14 @@ import {
 import type { DatasetConfig, ModelSpec, Preprocessing, SiteDataset } from '../learning/index.js';
 import type { Weights } from '../learning/weights.js';
 import type { Evaluation, JobReport as Report, JobTask as Task } from './protocol.js';
+import { planDpSgd, planSteps, privateSgdFor, spentThrough, type DpPlan } from './dp-plan.js';
+import { BudgetExceeded, type PrivacyBudgets } from './privacy-budgets.js';
+import { PrivacyParameterError } from '../privacy/index.js';
+
+/** A task this site declines; its message goes to the hub, which fails the job with it. */
+export class TaskRefused extends Error {
+  override name = 'TaskRefused';
+}
 
 export interface LoadedDataset {
   config: DatasetConfig;
@@ -23,19 +31,33 @@ type Features = ReturnType<typeof featurize>;
  */
 export class SiteWorker {
   private readonly featureCache = new Map<string, { train: Features; test: Features }>();
+  private readonly plans = new Map<string, DpPlan>();
 
   constructor(
     readonly siteName: string,
     private readonly datasets: Map<string, LoadedDataset>,
+    /** Where spent privacy budget is kept; needed by any dataset that declares a budget. */
+    private readonly budgets?: PrivacyBudgets,
   ) {}
 
-  async perform(
-    task: Task,
-    tensors: Weights,
-  ): Promise<{ report: Report; tensors: Weights; afterwards?: () => Promise<Report> }> {
+  async perform(task: Task, tensors: Weights): Promise<Performed> {
+    const base = { taskId: task.taskId, jobId: task.jobId, round: task.round };
+    try {
+      return await this.performChecked(task, tensors);
+    } catch (e) {
+      if (!(e instanceof TaskRefused || e instanceof BudgetExceeded)) throw e;
+      return {
+        report: { ...base, kind: 'refused', task: task.kind, reason: e.message },
+        tensors: [],
+      };
+    }
+  }
+
+  private async performChecked(task: Task, tensors: Weights): Promise<Performed> {
     const ds = this.datasets.get(task.dataset);
     if (!ds) throw new Error(`this site holds no dataset '${task.dataset}'`);
     const base = { taskId: task.taskId, jobId: task.jobId, round: task.round };
+    const budget = ds.config.privacyBudget;
     const schema = ds.config.schema;
     switch (task.kind) {
       case 'schema':
@@ -63,6 +85,8 @@ export class SiteWorker {
           tensors: [],
         };
       case 'baseline': {
+        if (budget)
+          throw new TaskRefused(noiselessRefusal(ds.config.id, budget, 'local-only baseline'));
         const f = this.features(ds, task.preprocessing);
         const trained = await trainLocal(task.model, tensors, f.train, {
           ...task.local,
@@ -82,11 +106,21 @@ export class SiteWorker {
       }
       case 'train': {
         const f = this.features(ds, task.preprocessing);
-        const trained = await trainLocal(task.model, tensors, f.train, {
-          ...task.local,
-          seed: deriveSeed(task.seed, 'round', task.round, this.siteName),
-          ...(task.proximalMu !== undefined ? { proximalMu: task.proximalMu } : {}),
-        });
+        if (budget && !task.privacy) {
+          throw new TaskRefused(noiselessRefusal(ds.config.id, budget, 'training without DP'));
+        }
+        const plan = task.privacy ? await this.chargeRound(task, ds, f.train.n) : undefined;
+        const trained = await trainLocal(
+          task.model,
+          tensors,
+          f.train,
+          {
+            ...task.local,
+            seed: deriveSeed(task.seed, 'round', task.round, this.siteName),
+            ...(task.proximalMu !== undefined ? { proximalMu: task.proximalMu } : {}),
+          },
+          plan ? privateSgdFor(plan) : undefined,
+        );
         return {
           report: {
             ...base,
@@ -94,6 +128,7 @@ export class SiteWorker {
             numSamples: trained.numSamples,
             trainMs: trained.trainMs,
             loss: trained.loss,
+            ...(plan ? { privacy: spentThrough(plan, task.round) } : {}),
           },
           tensors: trained.weights,
           // The incoming model is the previous round's global model: evaluated once the update is sent.
@@ -121,6 +156,9 @@ export class SiteWorker {
           byModel.set(name, weights);
           results[name] = await evaluation(task.model, weights, f.test);
         }
+        if (task.personalize && budget) {
+          throw new TaskRefused(noiselessRefusal(ds.config.id, budget, 'personalised fine-tuning'));
+        }
         if (task.personalize && byModel.has('global')) {
           const { trainable, ...budget } = task.personalize;
           const tuned = await trainLocal(task.model, byModel.get('global')!, f.train, {
@@ -135,6 +173,48 @@ export class SiteWorker {
     }
   }
 
+  /**
+   * The job's DP plan at this site; with a budget, the rest of the job (this round to the last)
+   * must fit in what remains, and this round is charged durably before any training.
+   */
+  private async chargeRound(
+    task: Extract<Task, { kind: 'train' }>,
+    ds: LoadedDataset,
+    n: number,
+  ): Promise<DpPlan> {
+    const dp = task.privacy!;
+    let plan = this.plans.get(task.jobId);
+    if (!plan) {
+      try {
+        plan = planDpSgd(dp, task.local, n);
+      } catch (e) {
+        // e.g. a target ε no noise multiplier can reach at this site's sampling rate
+        if (e instanceof PrivacyParameterError) throw new TaskRefused(e.message);
+        throw e;
+      }
+      this.plans.set(task.jobId, plan);
+    }
+    const budget = ds.config.privacyBudget;
+    if (!budget) return plan;
+    if (!this.budgets) {
+      throw new TaskRefused(
+        `dataset '${ds.config.id}' has a privacy budget but this site keeps no budget file`,
+      );
+    }
+    const left = Math.max(1, dp.rounds - task.round + 1);
+    const what =
+      task.round <= 1
+        ? `job ${task.jobId} (${dp.rounds} rounds × ${plan.stepsPerRound} steps)`
+        : `the rest of job ${task.jobId} (rounds ${task.round}–${dp.rounds} × ${plan.stepsPerRound} steps)`;
+    await this.budgets.charge(ds.config.id, budget, planSteps(plan, left), what, {
+      job: task.jobId,
+      round: task.round,
+      ...planSteps(plan, 1),
+      at: Date.now(),
+    });
+    return plan;
+  }
+
   private features(ds: LoadedDataset, prep: Preprocessing) {
     const key = `${ds.config.id}:${JSON.stringify(prep)}`;
     let cached = this.featureCache.get(key);
@@ -147,6 +227,19 @@ export class SiteWorker {
     }
     return cached;
   }
+}
+
+type Performed = { report: Report; tensors: Weights; afterwards?: () => Promise<Report> };
+
+function noiselessRefusal(
+  dataset: string,
+  budget: { epsilon: number; delta: number },
+  what: string,
+): string {
+  return (
+    `dataset '${dataset}' has a privacy budget (ε = ${budget.epsilon}, δ = ${budget.delta}) and ` +
+    `trains only in DP jobs without noiseless extras; refusing ${what}`
+  );
 }
 
 async function evaluation(model: ModelSpec, weights: Weights, data: Features): Promise<Evaluation> {

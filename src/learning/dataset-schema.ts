@@ -106,6 +106,14 @@ export const DatasetConfig = z
     path: z.string().min(1),
     schema: DatasetSchema,
     split: DatasetSplit,
+    /**
+     * The owner's cap on record-level privacy loss over every DP job this dataset ever takes
+     * part in; a dataset with a budget trains only in DP jobs.
+     */
+    privacyBudget: z
+      .object({ epsilon: z.number().positive().finite(), delta: z.number().gt(0).lt(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type DatasetConfig = z.infer<typeof DatasetConfig>;

@@ -27,6 +27,7 @@ export {
   type Evaluation,
   type TrainingResult,
 } from './training.js';
+export { type PrivateSgd } from './private-sgd.js';
 export { UpdateError, checkLayout, checkUpdate, type TensorLayout } from './update-check.js';
 export { SeededRandom, deriveSeed } from './random.js';
 export { tensorflow } from './backend.js';

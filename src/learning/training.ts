@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { tensorflow, type TensorFlow } from './backend.js';
 import { forwardLogits, modelLayout, type ModelSpec } from './model.js';
 import type { Examples } from './preprocessing.js';
+import { privateStep, type PrivateSgd } from './private-sgd.js';
 import { SeededRandom } from './random.js';
 import { checkLayout } from './update-check.js';
 import type { Weights } from './weights.js';
@@ -46,12 +47,16 @@ export interface Evaluation {
  * Minibatch training from `weights`. Deterministic given opts.seed: batches come from a seeded
  * shuffle per epoch (last batch of an epoch may be short, as in PyTorch's DataLoader), never from
  * tfjs's Math.random. Every tensor it creates is disposed before it returns.
+ *
+ * With `privateSgd`, every step is DP-SGD instead: a batch drawn by its sampler (Poisson), each
+ * example's gradient privatized by it; opts.batchSize and opts.seed are then not used for batches.
  */
 export async function trainLocal(
   spec: ModelSpec,
   weights: Weights,
   data: Examples,
   opts: TrainingOptions,
+  privateSgd?: PrivateSgd,
 ): Promise<TrainingResult> {
   const options = TrainingOptions.parse(opts);
   checkLayout(modelLayout(spec, data.d), weights, 'model weights');
@@ -75,8 +80,23 @@ export async function trainLocal(
       ? tf.train.adam(options.learningRate)
       : tf.train.sgd(options.learningRate);
   const batches = new BatchStream(data, options.batchSize, options.seed);
+  const penalty =
+    options.proximalMu || options.l2
+      ? () => {
+          let p: Scalar = tf.scalar(0);
+          if (options.proximalMu)
+            p = tf.add(p, proximalTerm(tf, params, anchors, options.proximalMu));
+          if (options.l2) p = tf.add(p, l2Term(tf, kernels, options.l2));
+          return p;
+        }
+      : undefined;
+  const isTrained = weights.map((t) => trainable.has(t.name));
   try {
     for (let step = 0; step < options.steps; step++) {
+      if (privateSgd) {
+        privateStep(tf, privateSgd, optimizer, params, isTrained, data, penalty);
+        continue;
+      }
       const { x, y, size } = batches.next();
       tf.tidy(() => {
         const xb = tf.tensor2d(x, [size, data.d]);

@@ -8,6 +8,7 @@ import {
   HubLedger,
   Recorder,
   SiteWitness,
+  PrivacyBudgets,
   SiteWorker,
   TaskBoard,
 } from '../federation/index.js';
@@ -118,7 +119,9 @@ export async function startNode(
         'dataset loaded',
       );
     }
-    const worker = new SiteWorker(config.name, datasets);
+    // Spent privacy budget lives beside the key: it must survive restarts as the key does.
+    const budgets = await PrivacyBudgets.open(dir);
+    const worker = new SiteWorker(config.name, datasets, budgets);
     const witness = new SiteWitness({
       key,
       dir: join(dir, 'witness'),

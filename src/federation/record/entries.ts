@@ -62,8 +62,15 @@ export type LedgerEvent =
       dropped: string[];
       modelSha256: string;
       trainLoss: number;
-      /** (ε, δ) spent in this round; null while the job trains without differential privacy. */
-      privacySpent: { epsilon: number; delta: number } | null;
+      /**
+       * (ε, δ) the job has spent through this round: the max over contributing sites, and each
+       * site's own ε; null when the job trains without differential privacy.
+       */
+      privacySpent: {
+        epsilon: number;
+        delta: number;
+        perSite?: { site: string; epsilon: number }[];
+      } | null;
       at: number;
     }
   | {
