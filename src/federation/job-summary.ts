@@ -6,6 +6,7 @@ import { pooledMetrics } from './metrics.js';
 import type { RoundMetrics } from './metrics.js';
 import type { Evaluation } from './protocol.js';
 import { listRounds, updatesFor } from './round-records.js';
+import { roundPrivacySpent, type RoundPrivacy } from './round-privacy.js';
 
 /** Everything a member may read about a job: phases, rounds, metrics. Names, never rows. */
 export interface JobSummary {
@@ -36,6 +37,8 @@ export interface RoundSummary {
   trainMs: Record<string, number>;
   updateBytes: Record<string, number>;
   metrics: RoundMetrics | null;
+  /** DP jobs: the ε the sites have spent through this round (as in the round's log entry). */
+  privacySpent: RoundPrivacy | null;
 }
 
 export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | undefined> {
@@ -60,6 +63,11 @@ export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | 
       : reported.size > 0
         ? pooledMetrics(new Map([...reported].map(([s, m]) => [s, m.evaluation])))
         : null;
+    const trained = await reportsFor(db, jobId, 'train', r.round);
+    const contributed = new Set(updates.map((u) => u.site));
+    const privacySpent = roundPrivacySpent(
+      new Map([...trained].filter(([s]) => contributed.has(s)).map(([s, t]) => [name(s), t])),
+    );
     rounds.push({
       round: r.round,
       status: r.status,
@@ -72,6 +80,7 @@ export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | 
       trainMs: Object.fromEntries(updates.map((u) => [name(u.site), u.trainMs])),
       updateBytes: Object.fromEntries(updates.map((u) => [name(u.site), u.payload.byteLength])),
       metrics: evaluated ? { ...evaluated, perSite: named(evaluated.perSite) } : null,
+      privacySpent,
     });
   }
   const baselines: JobSummary['baselines'] = {};

@@ -85,6 +85,16 @@ describe('record-level DP-SGD across OS processes, with budgets', () => {
       expect(r.privacySpent!.epsilon).toBeGreaterThan(previous);
       previous = r.privacySpent!.epsilon;
     }
+    // The job summary (API, dashboard, `converge train --json`) shows the same spend, by site name.
+    expect(first.rounds.map((r) => r.privacySpent?.epsilon)).toEqual(
+      rounds.map((r) => r.privacySpent!.epsilon),
+    );
+    expect(first.rounds[0]!.privacySpent!.perSite.map((p) => p.site)).toEqual([
+      'cleveland',
+      'hungary',
+      'long-beach',
+      'switzerland',
+    ]);
     // Every site calibrated its noise to spend the job's ε over all rounds, and no more.
     expect(previous).toBeLessThanOrEqual(2);
     expect(previous).toBeGreaterThan(1.99);
