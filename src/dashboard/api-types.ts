@@ -24,6 +24,12 @@ export interface RoundSummary {
     pooledLoss: number;
     perSite: Record<string, Evaluation>;
   } | null;
+  /** DP jobs: ε spent through this round, the largest over sites and each site's. */
+  privacySpent?: {
+    epsilon: number;
+    delta: number;
+    perSite: { site: string; epsilon: number }[];
+  } | null;
 }
 
 export interface JobSummary {

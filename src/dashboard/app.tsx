@@ -118,7 +118,7 @@ function Page(props: {
     case 'decisions':
       return <DecisionsPage token={token} overview={overview} />;
     case 'privacy':
-      return <PrivacyPage overview={overview} />;
+      return <PrivacyPage overview={overview} token={token} />;
     case 'planner':
       return <PlannerPage />;
   }

@@ -125,10 +125,12 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
     const genuine = await open('ledger');
     // The checkpoint's signatures, checked in the browser against the witness policy's keys.
     const check = genuine.page.getByTestId('note-check');
-    await expect.poll(() => check.textContent()).toContain('✓ quorum met: log signature valid');
     await expect
-      .poll(() => check.textContent())
-      .toContain('cosigned by cleveland, hungary, long-beach, switzerland');
+      .poll(() => check.textContent(), { timeout: 30_000 })
+      .toContain('✓ quorum met: log signature valid');
+    expect(await check.textContent()).toContain(
+      'cosigned by cleveland, hungary, long-beach, switzerland',
+    );
     await genuine.page.getByRole('button', { name: 'Verify entry 0' }).click();
     await expect
       .poll(() => genuine.page.locator('tr[data-entry="0"]').textContent())
@@ -161,7 +163,7 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
     });
     await tampered.page.evaluate(() => (location.hash = '#/ledger'));
     await expect
-      .poll(() => tampered.page.getByTestId('note-check').textContent())
+      .poll(() => tampered.page.getByTestId('note-check').textContent(), { timeout: 30_000 })
       .toContain('✗ quorum not met');
     await tampered.page.getByRole('button', { name: 'Verify entry 0' }).click();
     const row = tampered.page.locator('tr[data-entry="0"]');

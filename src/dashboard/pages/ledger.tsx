@@ -85,9 +85,19 @@ function LogDetails({ view }: { view: LogView }) {
  */
 function NoteCheckResult({ note, policy }: { note: string; policy: string }) {
   const { loaded } = useLoad(() => checkNote(note, policy), [note, policy]);
-  if (loaded.state === 'loading') return <span role="status">checking signatures…</span>;
+  if (loaded.state === 'loading') {
+    return (
+      <span role="status" data-testid="note-check">
+        checking signatures…
+      </span>
+    );
+  }
   if (loaded.state === 'error') {
-    return <span className="failed">✗ could not check: {loaded.error.message}</span>;
+    return (
+      <span className="failed" data-testid="note-check">
+        ✗ could not check: {loaded.error.message}
+      </span>
+    );
   }
   const c = loaded.value;
   const outcome = c.quorumMet ? '✓ quorum met' : '✗ quorum not met';
