@@ -1,5 +1,3 @@
-import { fromBase64 } from './merkle';
-
 // Checks a cosigned checkpoint in the browser, with WebCrypto Ed25519 only: the log's signature
 // (C2SP signed note, type 0x01) and each witness's cosignature (tlog-cosignature v1, type
 // 0x04: 8-byte timestamp, then a signature over "cosignature/v1\ntime <t>\n" ‖ the note's
@@ -32,6 +30,11 @@ export interface NoteCheck {
 
 const encoder = new TextEncoder();
 
+/** Kept free of imports, so the same file runs in the browser and under Node's tests. */
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
 async function keyIdOf(name: string, type: number, publicKey: Uint8Array): Promise<number> {
   const bytes = new Uint8Array([...encoder.encode(name), 0x0a, type, ...publicKey]);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -39,8 +42,12 @@ async function keyIdOf(name: string, type: number, publicKey: Uint8Array): Promi
 }
 
 async function parseVkey(vkey: string): Promise<VerifierKey> {
-  const [name, , encoded] = vkey.split('+');
-  if (!name || !encoded) throw new Error(`malformed verifier key ${vkey}`);
+  // <name>+<hex key id>+<base64>: the base64 part may itself contain "+".
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  const name = vkey.slice(0, first);
+  const encoded = vkey.slice(second + 1);
+  if (first <= 0 || second < 0 || !encoded) throw new Error(`malformed verifier key ${vkey}`);
   const bytes = fromBase64(encoded);
   const type = bytes[0]!;
   const publicKey = bytes.slice(1);
