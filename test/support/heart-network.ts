@@ -1,4 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { onTestFinished } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalNetwork } from '../../src/node/index.js';
@@ -12,6 +14,13 @@ export async function heartNetwork(
   tweak: (spec: LocalNetworkSpec) => LocalNetworkSpec = (s) => s,
 ): Promise<LocalNetwork> {
   const dir = await mkdtemp(join(tmpdir(), 'converge-test-'));
+  // Leave no node directories behind: after the test's afterEach (which stops the network),
+  // or, for a network made in beforeAll, when the test file's worker exits.
+  try {
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  } catch {
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   return LocalNetwork.create(dir, tweak(heartDiseaseNetwork()));
 }
 
