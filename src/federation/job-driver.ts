@@ -156,7 +156,14 @@ export class JobDriver {
 
   private async checkSchemas(): Promise<void> {
     const sites = await this.ctx.sitesOf(this.job.collabId);
-    const task = { ...this.taskBase('schema', 0), kind: 'schema' as const };
+    const spec = this.job.spec;
+    const task = {
+      ...this.taskBase('schema', 0),
+      kind: 'schema' as const,
+      ...(spec.privacy
+        ? { privacy: { ...spec.privacy, rounds: spec.rounds }, local: spec.local }
+        : {}),
+    };
     const reports = await this.collect<'schema'>(
       task,
       [],

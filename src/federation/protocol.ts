@@ -31,7 +31,12 @@ export type CosignTask = z.infer<typeof CosignTask>;
 
 export const Task = z.discriminatedUnion('kind', [
   CosignTask,
-  TaskBase.extend({ kind: z.literal('schema') }),
+  TaskBase.extend({
+    kind: z.literal('schema'),
+    /** A DP job's plan, so a site with a budget refuses it before anyone trains or is charged. */
+    privacy: DpTask.optional(),
+    local: LocalTraining.optional(),
+  }),
   TaskBase.extend({ kind: z.literal('statistics') }),
   TaskBase.extend({
     kind: z.literal('baseline'),

@@ -61,6 +61,8 @@ export class SiteWorker {
     const schema = ds.config.schema;
     switch (task.kind) {
       case 'schema':
+        if (task.privacy && task.local)
+          this.checkWholeJob(task.jobId, task.privacy, task.local, ds);
         return {
           report: {
             ...base,
@@ -171,6 +173,33 @@ export class SiteWorker {
         return { report: { ...base, kind: 'evaluate', results }, tensors: [] };
       }
     }
+  }
+
+  /**
+   * Before a DP job starts: with a budget, the whole job must fit in what remains, so a job the
+   * budget cannot pay is refused before any site trains or is charged for it.
+   */
+  private checkWholeJob(
+    jobId: string,
+    dp: NonNullable<Extract<Task, { kind: 'schema' }>['privacy']>,
+    local: NonNullable<Extract<Task, { kind: 'schema' }>['local']>,
+    ds: LoadedDataset,
+  ): void {
+    const budget = ds.config.privacyBudget;
+    if (!budget || !this.budgets) return;
+    let plan: DpPlan;
+    try {
+      plan = planDpSgd(dp, local, ds.data.train.length);
+    } catch (e) {
+      if (e instanceof PrivacyParameterError) throw new TaskRefused(e.message);
+      throw e;
+    }
+    this.budgets.check(
+      ds.config.id,
+      budget,
+      planSteps(plan, dp.rounds),
+      `job ${jobId} (${dp.rounds} rounds × ${plan.stepsPerRound} steps)`,
+    );
   }
 
   /**
