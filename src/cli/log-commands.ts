@@ -4,6 +4,7 @@ import { formatTlogProof, logOrigin, verifyTlogProof, type Checkpoint } from '..
 import { entryLine, entryType, parseLogEntry } from './log-entry.js';
 import { cosignedCheckpoint, openHubLog, readPolicyFile, type HubLog } from './log-hub.js';
 import { monitorLog } from './log-monitor.js';
+import { collect } from './options.js';
 
 // `converge log`: read a collaboration's transparency log from its hub, take an entry away as
 // an offline proof, check such a proof with public keys alone, and monitor the log over time.
@@ -29,10 +30,15 @@ export function logCommands(): Command {
     .requiredOption('--hub <url>', 'the hub URL (or the log URL, …/log/<collab>/)')
     .option('--collab <id>', 'collaboration id')
     .option('--from <n>', 'first entry to print', entryIndex, 0)
+    .option(
+      '--type <type>',
+      'only entries of this type, e.g. policy.decision or round.closed (repeatable)',
+      collect,
+    )
     .option('--json', 'print JSON instead of text')
     .option('--witnesses <policy>', WITNESSES_HELP)
     .option('--origin <origin>', ORIGIN_HELP)
-    .action(async (o: Source & { from: number; json?: boolean }) => {
+    .action(async (o: Source & { from: number; type?: string[]; json?: boolean }) => {
       const hubLog = await open(o);
       const { checkpoint, cosigners } = await cosignedCheckpoint(hubLog);
       if (o.from > checkpoint.size) {
@@ -40,7 +46,9 @@ export function logCommands(): Command {
       }
       const entries: { index: number; bytes: Uint8Array }[] = [];
       for (let index = o.from; index < checkpoint.size; index++) {
-        entries.push({ index, bytes: await hubLog.client.entry(index, checkpoint) });
+        // Every entry is proven, shown or not: a filter must not hide a tampered log.
+        const bytes = await hubLog.client.entry(index, checkpoint);
+        if (!o.type || o.type.includes(entryType(index, bytes))) entries.push({ index, bytes });
       }
       if (o.json) {
         const json = {
@@ -51,8 +59,14 @@ export function logCommands(): Command {
         return;
       }
       printCheckpoint(hubLog, checkpoint, cosigners);
-      if (entries.length === 0) return;
-      console.log(`\nentries ${o.from}..${checkpoint.size - 1}, each proven in this checkpoint:`);
+      if (entries.length === 0) {
+        if (o.type) console.log(`\nno entry of type ${o.type.join(', ')} from ${o.from} on`);
+        return;
+      }
+      const which = o.type ? ` of type ${o.type.join(', ')}` : '';
+      console.log(
+        `\nentries ${o.from}..${checkpoint.size - 1}${which}, each proven in this checkpoint:`,
+      );
       for (const { index, bytes } of entries) console.log(entryLine(index, bytes));
     });
 

@@ -110,6 +110,18 @@ describe('log show', () => {
       [298, 'contribution.receipt'],
       [299, 'contribution.receipt'],
     ]);
+
+    // Only some types: every entry is still proven, only the matching ones are shown.
+    const members = await converge(
+      ['log', 'show', '--hub', log.logUrl, '--type', 'member.joined', '--json'],
+      home,
+    );
+    expect(members.code).toBe(0);
+    const joined = JSON.parse(members.stdout) as { entries: { entry: { type: string } }[] };
+    expect(joined.entries.length).toBeGreaterThan(0);
+    expect(new Set(joined.entries.map((e) => e.entry.type))).toEqual(new Set(['member.joined']));
+    const none = await converge(['log', 'show', '--hub', log.logUrl, '--type', 'no.such'], home);
+    expect(none.stdout).toContain('no entry of type no.such from 0 on');
   });
 
   it('refuses --from past the end, with one line', async () => {
