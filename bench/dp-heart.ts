@@ -12,6 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { planDpSgd, privateSgdFor } from '../src/federation/dp-plan.js';
+import { heartJobSpec } from '../src/cli/demo/run-demo.js';
 import { createStrategy, type StrategyState } from '../src/federation/strategies/index.js';
 import {
   HEART_DISEASE_DEFAULTS as job,
@@ -63,13 +64,8 @@ const pooledTest = featurize(
   schema,
   prep,
 );
-const localOpts = {
-  steps: job.steps,
-  batchSize: job.batchSize,
-  learningRate: job.learningRate,
-  optimizer: job.optimizer,
-  ...(job.l2 !== undefined ? { l2: job.l2 } : {}),
-};
+// The demo's own local-training settings, so the DP figures compare with the demo's.
+const localOpts = heartJobSpec(0).local;
 
 /** One federated run; epsilon undefined: no DP (the reference). */
 async function run(seed: number, epsilon: number | undefined) {

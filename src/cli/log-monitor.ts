@@ -11,7 +11,11 @@ import { defaultStatePath, readMonitorState, writeMonitorState } from './monitor
 
 export interface MonitorReport {
   origin: string;
+  /** The cosigned checkpoint note as served. */
+  note: string;
   checkpoint: Checkpoint;
+  /** How many entries of each type the log holds (each parsed once, during the audit). */
+  types: Record<string, number>;
   cosigners: string[];
   /** The checkpoint the previous run saw, if any. */
   previous?: Checkpoint;
@@ -34,8 +38,12 @@ export async function monitorLog(
   }
   if (saved) requireNoRollback(saved.checkpoint, checkpoint, statePath);
   // The tiles are audited first, so that a failed consistency proof below blames the history.
+  const types: Record<string, number> = {};
   const { entries, tilesCompared } = await auditLog(log.client, checkpoint, {
-    onEntry: (index, entry) => void parseLogEntry(index, entry),
+    onEntry: (index, entry) => {
+      const { type } = parseLogEntry(index, entry);
+      types[type] = (types[type] ?? 0) + 1;
+    },
   });
   if (saved) await requireConsistency(log, saved.checkpoint, checkpoint, statePath);
   await writeMonitorState(statePath, {
@@ -49,7 +57,9 @@ export async function monitorLog(
   });
   return {
     origin: log.origin,
+    note,
     checkpoint,
+    types,
     cosigners,
     ...(saved ? { previous: saved.checkpoint } : {}),
     entries,

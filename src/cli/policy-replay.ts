@@ -4,6 +4,7 @@ import {
   readPolicyDir,
   replayDecision,
   type LoggedDecision,
+  type PolicyEngine,
   type ReplayResult,
 } from '../policy/index.js';
 import { decodeEntry } from '../federation/index.js';
@@ -29,13 +30,21 @@ export function replayFile(options: ReplayOptions): ReplayReport {
   const logged = withPolicyErrors(options.file, () =>
     parseLoggedDecision(readJsonFile(options.file)),
   );
+  return { logged, result: replayDecision(replayEngine(options), logged) };
+}
+
+/** The packs in force, with every older version in `versions` archived for replay. */
+function replayEngine(options: {
+  readonly packs?: string;
+  readonly versions?: readonly string[];
+}): PolicyEngine {
   const engine = withPolicyErrors(options.packs ?? '', () => loadPolicyEngine(options.packs));
   for (const dir of options.versions ?? []) {
     // checkPack keeps every valid version in the engine's archive, where replay looks it up.
     const { packs } = withPolicyErrors(dir, () => readPolicyDir(dir));
     for (const source of packs) engine.checkPack(source);
   }
-  return { logged, result: replayDecision(engine, logged) };
+  return engine;
 }
 
 /**
@@ -71,12 +80,7 @@ export async function replayLogEntry(options: {
   const logged = withPolicyErrors(`entry ${options.index}`, () =>
     parseLoggedDecision(entry.logged),
   );
-  const engine = withPolicyErrors(options.packs ?? '', () => loadPolicyEngine(options.packs));
-  for (const dir of options.versions ?? []) {
-    const { packs } = withPolicyErrors(dir, () => readPolicyDir(dir));
-    for (const source of packs) engine.checkPack(source);
-  }
-  return { logged, result: replayDecision(engine, logged) };
+  return { logged, result: replayDecision(replayEngine(options), logged) };
 }
 
 /** Reproduces exits 0, differs 2. */

@@ -1,23 +1,14 @@
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { z } from 'zod';
 import { MemberClient, openNodeDirectory } from '../node/index.js';
-import { ENDPOINT_FILE } from '../node/node-dir.js';
+import type { NodeConfig } from '../node/index.js';
 import { TRUST_PURPOSE, signVote } from '../policy/index.js';
 
 // Trust levels from the command line: the hub's operator opens a vote to raise a
 // collaboration's level; each member signs it with its own node key, from its own directory.
 
-/** The hub a node talks to: its configured hub, or itself when it is the hub. */
-async function hubUrlOf(dir: string): Promise<string> {
-  const { config } = await openNodeDirectory(dir);
-  if (config.hub) return config.hub.url;
-  const endpoint = z
-    .object({ url: z.string() })
-    .safeParse(JSON.parse(await readFile(join(dir, ENDPOINT_FILE), 'utf8').catch(() => '{}')));
-  if (!endpoint.success) throw new Error(`${dir} names no hub and runs none`);
-  return endpoint.data.url;
+/** A client for the hub a node talks to: its configured hub, or itself when it is the hub. */
+function hubOf(dir: string, config: NodeConfig): Promise<MemberClient> | MemberClient {
+  return config.hub ? new MemberClient(config.hub.url) : MemberClient.forHubDirectory(dir);
 }
 
 export function trustCommands(): Command {
@@ -74,7 +65,7 @@ export function trustCommands(): Command {
     .requiredOption('--collab <id>', 'collaboration id')
     .action(async (o: { dir: string; collab: string }) => {
       const { config, key } = await openNodeDirectory(o.dir);
-      const hub = new MemberClient(await hubUrlOf(o.dir));
+      const hub = await hubOf(o.dir, config);
       const proposal = await hub.openTrustProposal(o.collab);
       const signature = signVote(TRUST_PURPOSE, proposal, key.privateKey);
       const view = await hub.voteTrust(o.collab, config.name, signature);

@@ -133,10 +133,15 @@ export function createHubApp(deps: ServerDeps): Hono {
   // can mirror and audit them; "checkpoint" is the latest one the witness quorum cosigned.
   const { recorder } = deps;
   if (recorder) {
+    // Collaborations are created only while the hub is stopped: one lookup per id and process,
+    // not one per tile a mirror fetches.
+    const collabs = new Set<string>();
     const knownCollab = async (c: Context): Promise<string> => {
       const collab = c.req.param('collab') ?? '';
+      if (collabs.has(collab)) return collab;
       if (!(await getCollaboration(db, collab)))
         throw new Refusal(404, `no collaboration ${collab}`);
+      collabs.add(collab);
       return collab;
     };
     const text = (body: string, status = 200) =>
@@ -145,13 +150,10 @@ export function createHubApp(deps: ServerDeps): Hono {
         headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
       });
     app.get('/log/:collab/checkpoint', async (c) => {
-      const status = await recorder.status(await knownCollab(c));
-      if (!status.checkpoint) return text('no checkpoint has been cosigned yet\n', 404);
-      return text(status.checkpoint);
+      const note = await recorder.published(await knownCollab(c));
+      return note ? text(note) : text('no checkpoint has been cosigned yet\n', 404);
     });
-    app.get('/log/:collab/policy', async (c) =>
-      text((await recorder.status(await knownCollab(c))).policy),
-    );
+    app.get('/log/:collab/policy', async (c) => text(await recorder.policy(await knownCollab(c))));
     app.get('/log/:collab/status', async (c) =>
       c.json(await recorder.status(await knownCollab(c))),
     );

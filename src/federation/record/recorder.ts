@@ -45,6 +45,7 @@ export interface RecorderOptions {
 export class Recorder {
   private readonly publishers = new Map<string, Promise<Publication>>();
   private readonly replies = new Map<string, CosignReport>();
+  private readonly verified = new Map<string, { note: string; cosigners: string[] }>();
   private sequence = 0;
   private readonly abort = new AbortController();
 
@@ -77,24 +78,43 @@ export class Recorder {
 
   async status(collab: string): Promise<LedgerStatus> {
     const log = await this.options.ledger.open(collab);
-    const { policy, text } = await this.publication(collab);
+    const { text } = await this.publication(collab);
     const note = log.published;
+    return {
+      origin: log.origin,
+      size: log.log.size,
+      publishedSize: note ? publishedSize(note) : 0,
+      checkpoint: note ?? null,
+      cosigners: note ? await this.cosignersOf(collab, note) : [],
+      policy: text,
+    };
+  }
+
+  /** The latest quorum-cosigned checkpoint, as served; undefined before the first. */
+  async published(collab: string): Promise<string | undefined> {
+    return (await this.options.ledger.open(collab)).published;
+  }
+
+  /** The collaboration's witness policy (tlog-policy text; empty without data sites). */
+  async policy(collab: string): Promise<string> {
+    return (await this.publication(collab)).text;
+  }
+
+  /** The witnesses whose cosignatures on `note` verify, checked once per published note. */
+  private async cosignersOf(collab: string, note: string): Promise<string[]> {
+    const known = this.verified.get(collab);
+    if (known?.note === note) return known.cosigners;
+    const { policy } = await this.publication(collab);
     let cosigners: string[] = [];
-    if (note && policy) {
+    if (policy) {
       try {
         cosigners = verifyCosignedCheckpoint(note, policy).cosigners;
       } catch {
         cosigners = [];
       }
     }
-    return {
-      origin: log.origin,
-      size: log.log.size,
-      publishedSize: note ? publishedSize(note) : 0,
-      checkpoint: note ?? null,
-      cosigners,
-      policy: text,
-    };
+    this.verified.set(collab, { note, cosigners });
+    return cosigners;
   }
 
   async stop(): Promise<void> {
