@@ -42,5 +42,5 @@ export {
 export { formatScenarioReport } from './scenario-report.js';
 export { NetworkFile, type Network, type Site } from './sites.js';
 export { syntheticInstance, type SyntheticSpec } from './synthetic.js';
-export { JobsFile, type Workload, type WorkloadKind } from './workloads.js';
+export { JobsFile, PayloadKind, type Workload, type WorkloadKind } from './workloads.js';
 export { cedarPolicyGate, type CedarGateOptions } from './cedar-gate.js';

@@ -9,7 +9,7 @@
  *   memoryGiB?          total working set, spread over its accelerators
  *   needs {minTpp, minMemoryGiB}   per accelerator
  *   powerWattsPerAccelerator       for energy: accelerator-hours × W × site PUE
- *   data {site? | country, lat?, lon?, sizeGb, mayMoveTo[], personal}
+ *   data {site? | country, lat?, lon?, sizeGb, mayMoveTo[], personal, payload?, origins?}
  *   releaseSlot (default 0), deadlineSlot (last slot it may run in; default the horizon's last)
  *   maxLatencyMs?       farthest it may run from its data
  *   count               that many identical workloads, ids `<id>#1` … `<id>#count`
@@ -20,6 +20,10 @@ import { CountryCode, type Network } from './sites.js';
 
 export const WorkloadKind = z.enum(['training', 'analytics', 'evaluation', 'data-processing']);
 export type WorkloadKind = z.infer<typeof WorkloadKind>;
+
+/** What moves when work runs away from its data, in the policy packs' words. */
+export const PayloadKind = z.enum(['raw-records', 'derived-records', 'model-update', 'aggregate']);
+export type PayloadKind = z.infer<typeof PayloadKind>;
 
 const notes = { source: z.string().optional(), assumption: z.string().optional() };
 
@@ -34,6 +38,13 @@ const DataSpec = z
     mayMoveTo: z.array(CountryCode).default([]),
     /** Personal data never moves: work on it runs at the data's own site. */
     personal: z.boolean().default(false),
+    /**
+     * What would move, if declared (e.g. model updates): the Cedar gate then puts the move to
+     * the policy packs as a transfer instead of applying `mayMoveTo`.
+     */
+    payload: PayloadKind.optional(),
+    /** Countries the data is gathered from, when more than its own (each site's update). */
+    origins: z.array(CountryCode).min(1).optional(),
     ...notes,
   })
   .strict()
@@ -146,6 +157,8 @@ export interface Workload {
     sizeGb: number;
     mayMoveTo: string[];
     personal: boolean;
+    payload?: PayloadKind;
+    origins?: string[];
   };
   releaseSlot: number;
   deadlineSlot: number;
@@ -200,6 +213,8 @@ export function resolveWorkloads(file: JobsFile, network: Network): Workload[] {
         sizeGb: spec.data.sizeGb,
         mayMoveTo: spec.data.mayMoveTo,
         personal: spec.data.personal,
+        ...(spec.data.payload ? { payload: spec.data.payload } : {}),
+        ...(spec.data.origins ? { origins: spec.data.origins } : {}),
       },
       releaseSlot: spec.releaseSlot,
       deadlineSlot,

@@ -60,6 +60,37 @@ describe('the Cedar policy gate', () => {
     });
   });
 
+  it('puts a declared payload to the packs as a transfer, stating whether it carries personal information', () => {
+    const n = net();
+    const us = n.sites.find((x) => x.id === 'us-east')!;
+    // Model updates from China and Germany to a US site: no owner's mayMoveTo needed, since
+    // they carry no personal information (the CN and EU transfer rules do not apply).
+    const [updates] = workloads(n, [
+      job('agg', 'se-h20', {
+        data: { site: 'se-h20', payload: 'model-update', origins: ['CN', 'DE'] },
+      }),
+    ]);
+    expect(updates!.data.mayMoveTo).toEqual([]);
+    expect(gate.allowed(updates!, us)).toEqual({ allowed: true });
+    // Only a model update or an aggregate may be declared free of personal information.
+    const [records] = workloads(n, [
+      job('rec', 'se-h20', { data: { site: 'se-h20', payload: 'derived-records' } }),
+    ]);
+    expect(gate.allowed(records!, us)).toMatchObject({
+      allowed: false,
+      pack: 'consortium',
+      policyId: 'personal-information-flag-checked',
+    });
+    expect((gate.allowed(records!, us) as { reason: string }).reason).toContain(
+      'derived-records from SE to US',
+    );
+    // Personal data never moves, whatever it declares.
+    const [personal] = workloads(n, [
+      job('p', 'se-h20', { data: { site: 'se-h20', payload: 'model-update', personal: true } }),
+    ]);
+    expect(gate.allowed(personal!, us)).toMatchObject({ policyId: 'personal-data-stays-local' });
+  });
+
   it('plans the East Data, West Computing scenario exactly as the built-in rules do', async () => {
     const options = { solver: 'greedy' as const };
     const cedar = await runScenario('balanced', { ...options, gate });
