@@ -213,6 +213,17 @@ export class Hub {
       const what = report.kind === 'train' ? 'update' : `${report.kind} report`;
       throw new Refusal(409, `site ${site} already sent its ${what} for round ${report.round}`);
     }
+    if (posted.accept) {
+      if (frame.tensors.length > 0) {
+        throw new Refusal(422, `a ${report.kind} report in a secure round carries no tensors`);
+      }
+      posted.accept(site, report, sealed, body);
+      this.board.markReported(report.taskId, site);
+      return report;
+    }
+    if (report.kind === 'secagg') {
+      throw new Refusal(409, `task ${report.taskId} is not a secure aggregation round`);
+    }
     try {
       await posted.ready;
       await this.persist(site, report, frame.tensors, posted, body, sealed);
@@ -263,7 +274,7 @@ export class Hub {
 
   private async persist(
     site: string,
-    report: Exclude<Report, { kind: 'cosign' | 'metrics' }>,
+    report: Exclude<Report, { kind: 'cosign' | 'metrics' | 'secagg' }>,
     tensors: ReturnType<typeof decodeFrame>['tensors'],
     posted: PostedTask,
     body: Uint8Array,

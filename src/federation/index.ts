@@ -4,6 +4,8 @@ export type { JobEvent } from './hub-context.js';
 export { TrainJobSpec, LocalTraining } from './job-spec.js';
 export { Task, Report, Evaluation } from './protocol.js';
 export { SiteWorker } from './site-worker.js';
+export { SecureSessions } from './secure-sessions.js';
+export { SecureAggregationSpec } from './secure-aggregation-spec.js';
 export { TaskRefused } from './site-worker.js';
 export {
   BUDGET_FILE,
@@ -69,6 +71,24 @@ export {
   institutionId,
   memberEntities,
   type DecisionOutcome,
+  type GovernorOptions,
+  type JobGate,
   type TrustView,
 } from './governance/governor.js';
+export type { JobGateInput } from './governance/job-gate.js';
+export type {
+  PackInForce,
+  PackProposalView,
+  PackSubmissionBody,
+} from './governance/pack-changes.js';
+export type { Violation, ViolationKind } from './governance/violations.js';
 export { DbTrustStore } from './governance/trust-records.js';
+
+// Where a job's movable work (its aggregation) runs: the hub asks the planner; see placement.ts.
+export { hubComputeSite, readComputeSites, type ComputeSites } from './compute-sites.js';
+export {
+  enablePlacement,
+  placementSettings,
+  type JobPlaced,
+  type PlacementSettings,
+} from './placement.js';

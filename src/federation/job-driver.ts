@@ -22,6 +22,12 @@ import type { LedgerEvent } from './record/entries.js';
 import { sha256Json } from './record/hashing.js';
 import { listRounds } from './round-records.js';
 import { roundPrivacySpent } from './round-privacy.js';
+import { Refusal } from './refusal.js';
+import { SecureRound } from './secure-round.js';
+import type { PostedTask } from './task-board.js';
+import type { FitResult } from './strategies/index.js';
+import type { SealedEnvelope } from '../identity/index.js';
+import { RoundFailedError, SecAggConfigError, unflattenTensors } from '../privacy/index.js';
 
 /** A job that cannot go on; its message is what the member who proposed it reads. */
 export class JobFailure extends Error {
@@ -107,7 +113,7 @@ export class JobDriver {
     enough = recipients.length,
     ready?: Promise<void>,
   ): Promise<Map<string, ReportOf<K>>> {
-    const { board, db } = this.ctx;
+    const { db } = this.ctx;
     const already = await reportsFor(db, this.job.id, task.kind, task.round);
     const posted = {
       collab: this.job.collabId,
@@ -118,9 +124,19 @@ export class JobDriver {
       reported: new Set([...already.keys()].filter((s) => recipients.includes(s))),
       ...(ready ? { ready } : {}),
     };
+    await this.offer(posted, deadline, enough);
+    const reports = await reportsFor(db, this.job.id, task.kind, task.round);
+    for (const site of reports.keys()) if (!recipients.includes(site)) reports.delete(site);
+    await this.expectEnough(task, recipients, new Set(reports.keys()), enough);
+    return reports;
+  }
+
+  /** Post a task and wait for its recipients' reports until the deadline (plus grace if too few). */
+  private async offer(posted: PostedTask, deadline: number, enough: number): Promise<void> {
+    const { board } = this.ctx;
     board.post(posted);
     try {
-      const all = () => posted.reported.size >= recipients.length;
+      const all = () => posted.reported.size >= posted.recipients.size;
       await board.until(all, deadline, this.abort.signal);
       if (posted.reported.size < enough && !this.stopped) {
         // Too few to go on: wait a while longer for stragglers rather than fail at once.
@@ -128,18 +144,44 @@ export class JobDriver {
         await board.until(() => posted.reported.size >= enough, grace, this.abort.signal);
       }
     } finally {
-      board.withdraw(task.taskId);
+      board.withdraw(posted.task.taskId);
     }
-    const reports = await reportsFor(db, this.job.id, task.kind, task.round);
-    for (const site of reports.keys()) if (!recipients.includes(site)) reports.delete(site);
-    if (reports.size < enough && !this.stopped) {
-      const missing = await this.names(recipients.filter((s) => !reports.has(s)));
-      throw new JobFailure(
-        `${task.kind} (round ${task.round}): only ${reports.size} of ${recipients.length} sites reported, ` +
-          `at least ${enough} needed; no answer from ${missing.join(', ')}`,
-      );
-    }
-    return reports;
+  }
+
+  /** Like collect, but the reports are taken in memory by `accept` as they arrive. */
+  private async gather(
+    task: Task,
+    tensors: Weights,
+    recipients: string[],
+    deadline: number,
+    enough: number,
+    accept: NonNullable<PostedTask['accept']>,
+  ): Promise<void> {
+    const posted: PostedTask = {
+      collab: this.job.collabId,
+      task,
+      frame: encodeFrame(task, tensors),
+      tensors,
+      recipients: new Set(recipients),
+      reported: new Set(),
+      accept,
+    };
+    await this.offer(posted, deadline, enough);
+    await this.expectEnough(task, recipients, posted.reported, enough);
+  }
+
+  private async expectEnough(
+    task: Task,
+    recipients: string[],
+    reported: ReadonlySet<string>,
+    enough: number,
+  ): Promise<void> {
+    if (reported.size >= enough || this.stopped) return;
+    const missing = await this.names(recipients.filter((s) => !reported.has(s)));
+    throw new JobFailure(
+      `${task.kind} (round ${task.round}): only ${reported.size} of ${recipients.length} sites reported, ` +
+        `at least ${enough} needed; no answer from ${missing.join(', ')}`,
+    );
   }
 
   private async names(keys: string[]): Promise<string[]> {
@@ -212,6 +254,9 @@ export class JobDriver {
     const spec = this.job.spec;
     const initial = await initModel(spec.model, preprocessing.featureNames.length, spec.seed);
     const frame = encodeFrame({ round: 0 }, initial);
+    // Where the job's aggregation should run (placement.ts), logged with its start; a planner
+    // failure is written into that entry and never fails the job.
+    const { placeJob } = await import('./placement.js');
     await this.ctx.record(this.job.collabId, [
       {
         type: 'job.started',
@@ -222,6 +267,7 @@ export class JobDriver {
         initialModelSha256: frameSha256(frame),
         at: Date.now(),
       },
+      ...(await placeJob(this.ctx, this.job, setup.participants, frame.byteLength)),
     ]);
     await updateJob(this.ctx.db, this.job.id, { preprocessing: setup });
     await saveInitialModel(this.ctx.db, this.job.id, frame, frameSha256(frame));
@@ -263,8 +309,12 @@ export class JobDriver {
     // and the hub takes no r+1 update until round r is committed and r+1 is open (`ready`). A
     // crash in between redoes round r from its stored updates, to the same model.
     let previous: Promise<void> = Promise.resolve();
+    const maxWeight = await this.largestTrainingSet(participants);
     for (let round = last.round + 1; round <= spec.rounds && !this.stopped; round++) {
       const started = Date.now();
+      const secure = spec.secureAggregation
+        ? this.openSecureRound(round, participants, global, maxWeight)
+        : undefined;
       const ready = previous.then(() =>
         openRound(db, this.job.id, round, started + spec.roundTimeoutMs).then(() => undefined),
       );
@@ -278,36 +328,22 @@ export class JobDriver {
         preprocessing,
         seed: spec.seed,
         ...(spec.privacy ? { privacy: { ...spec.privacy, rounds: spec.rounds } } : {}),
+        ...(secure ? { secureAggregation: secure.wire } : {}),
       };
-      const reports = await this.collect<'train'>(
-        task,
-        global,
-        participants,
-        started + spec.roundTimeoutMs,
-        Math.min(spec.minSites, participants.length),
-        ready,
-      );
+      const taken = secure
+        ? await this.secureRound(task, global, participants, started, secure)
+        : await this.clearRound(task, global, participants, started, ready);
       await ready;
       if (this.stopped) return;
-      const updates = (await updatesFor(db, this.job.id, round)).filter((u) => reports.has(u.site));
-      const next = strategy.aggregate({
-        round,
-        global,
-        state,
-        results: updates.map((u) => ({
-          site: u.site,
-          numSamples: u.numSamples,
-          weights: decodeFrame(u.payload).tensors,
-        })),
-      });
+      const next = strategy.aggregate({ round, global, state, results: taken.results });
       const frame = encodeFrame({ round }, next.weights);
-      const participated = updates.map((u) => u.site);
+      const participated = taken.contributions.map((u) => u.site);
       const dropped = participants.filter((s) => !participated.includes(s));
       const modelSha256 = frameSha256(frame);
-      const trainLoss = meanLoss(updates);
-      // One commit for the round: each site's receipt (its own signed envelope over the update
-      // it sent), then the round itself.
-      const receipts: LedgerEvent[] = updates.flatMap((u) =>
+      const trainLoss = meanLoss(taken.contributions);
+      // One commit for the round: each site's receipt (its own signed envelope over what it
+      // sent: the update, or with secure aggregation its masked input), then the round itself.
+      const receipts: LedgerEvent[] = taken.contributions.flatMap((u) =>
         u.sealed
           ? [
               {
@@ -330,7 +366,7 @@ export class JobDriver {
           collab: this.job.collabId,
           job: this.job.id,
           round,
-          contributions: updates.map((u) => ({
+          contributions: taken.contributions.map((u) => ({
             site: u.site,
             payloadSha256: u.payloadSha256,
             numSamples: u.numSamples,
@@ -338,7 +374,8 @@ export class JobDriver {
           dropped,
           modelSha256,
           trainLoss,
-          privacySpent: roundPrivacySpent(reports),
+          privacySpent: roundPrivacySpent(taken.reports),
+          ...(taken.secure ? { secureAggregation: taken.secure } : {}),
           at: Date.now(),
         },
       ]);
@@ -369,6 +406,146 @@ export class JobDriver {
     }
     await previous;
     if (!this.stopped) await this.advance('evaluation');
+  }
+
+  /** Updates in clear: each stored durably as it arrives; a restarted hub reuses them. */
+  private async clearRound(
+    task: TrainTask,
+    global: Weights,
+    participants: string[],
+    started: number,
+    ready: Promise<void>,
+  ): Promise<TakenRound> {
+    const spec = this.job.spec;
+    const reports = await this.collect<'train'>(
+      task,
+      global,
+      participants,
+      started + spec.roundTimeoutMs,
+      Math.min(spec.minSites, participants.length),
+      ready,
+    );
+    await ready;
+    const updates = (await updatesFor(this.ctx.db, this.job.id, task.round)).filter((u) =>
+      reports.has(u.site),
+    );
+    return {
+      contributions: updates,
+      results: updates.map((u) => ({
+        site: u.site,
+        numSamples: u.numSamples,
+        weights: decodeFrame(u.payload).tensors,
+      })),
+      reports,
+    };
+  }
+
+  /**
+   * SecAgg+: sites train and advertise keys, then mask their updates; the hub learns only the
+   * sample-weighted sum, which becomes one result (the weighted mean update applied to the
+   * global model) for the strategy. The round is atomic: a restarted hub redoes it with fresh keys.
+   */
+  private async secureRound(
+    task: TrainTask,
+    global: Weights,
+    participants: string[],
+    started: number,
+    secure: SecureRound,
+  ): Promise<TakenRound> {
+    const spec = this.job.spec;
+    const reports = new Map<string, ReportOf<'train'>>();
+    await this.gather(
+      task,
+      global,
+      participants,
+      started + spec.roundTimeoutMs,
+      Math.min(spec.minSites, participants.length),
+      (site, report) => {
+        if (report.kind !== 'train') throw new Refusal(409, `expected a train report`);
+        secure.takeAdvertisement(site, report.secagg);
+        reports.set(site, report);
+      },
+    );
+    const base = { ...this.taskBase('secagg', task.round) };
+    let result;
+    try {
+      result = await secure.complete(
+        (phaseTask, recipients, accept) =>
+          this.gather(phaseTask, [], recipients, Date.now() + spec.roundTimeoutMs, 0, accept),
+        base,
+      );
+    } catch (e) {
+      if (e instanceof RoundFailedError) {
+        throw new JobFailure(`secure aggregation of round ${task.round} failed: ${e.message}`);
+      }
+      throw e;
+    }
+    for (const [site, reason] of result.withdrawals) {
+      this.ctx.log.warn({ job: this.job.id, round: task.round, site, reason }, 'site withdrew');
+    }
+    if (result.mean === null) {
+      throw new JobFailure(`secure aggregation of round ${task.round}: every weight was 0`);
+    }
+    const contributions = result.survivors.map((site) => ({
+      site,
+      numSamples: reports.get(site)!.numSamples,
+      loss: reports.get(site)!.loss,
+      payloadSha256: result.receipts.get(site)!.payloadSha256,
+      sealed: result.receipts.get(site)!.sealed,
+    }));
+    const delta = unflattenTensors(result.mean, global);
+    const weights = global.map((t, i) => ({
+      ...t,
+      data: Float32Array.from(t.data, (v, j) => v + delta[i]!.data[j]!),
+    }));
+    const survived = new Map([...reports].filter(([site]) => result.survivors.includes(site)));
+    return {
+      contributions,
+      results: [
+        {
+          site: 'secure-aggregate',
+          numSamples: contributions.reduce((n, c) => n + c.numSamples, 0),
+          weights,
+        },
+      ],
+      reports: survived,
+      secure: {
+        round: secure.id,
+        neighbours: secure.wire.neighbours,
+        threshold: secure.wire.threshold,
+        errorBound: result.errorBound,
+      },
+    };
+  }
+
+  private openSecureRound(
+    round: number,
+    participants: string[],
+    global: Weights,
+    maxWeight: number,
+  ): SecureRound {
+    try {
+      return SecureRound.create({
+        id: `${this.job.id}/${round}`,
+        sites: participants,
+        vectorLength: global.reduce((n, t) => n + t.data.length, 0),
+        maxWeight,
+        spec: this.job.spec.secureAggregation!,
+      });
+    } catch (e) {
+      if (e instanceof SecAggConfigError) {
+        throw new JobFailure(
+          `secure aggregation cannot run over ${participants.length} sites: ${e.message}`,
+        );
+      }
+      throw e;
+    }
+  }
+
+  /** The weight scale of a secure round: no site trains on more rows than its schema report said. */
+  private async largestTrainingSet(participants: string[]): Promise<number> {
+    const schemas = await reportsFor(this.ctx.db, this.job.id, 'schema', 0);
+    return Math.max(1, ...participants.map((s) => schemas.get(s)?.rows.train ?? 0));
   }
 
   /** The final model and where it came from, then the job's end, in the log. */
@@ -438,6 +615,22 @@ export class JobDriver {
     await recordRoundMetrics(db, this.job.id, last.round, pooled);
     return pooled.pooledAccuracy;
   }
+}
+
+type TrainTask = Extract<Task, { kind: 'train' }>;
+
+/** What a round took in, clear or secure, in the shape the strategy and the log need. */
+interface TakenRound {
+  contributions: {
+    site: string;
+    numSamples: number;
+    loss: number;
+    payloadSha256: string;
+    sealed: SealedEnvelope | null;
+  }[];
+  results: FitResult[];
+  reports: ReadonlyMap<string, ReportOf<'train'>>;
+  secure?: { round: string; neighbours: number; threshold: number; errorBound: number };
 }
 
 function prefixed(prefix: string, weights: Weights): Weights {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ModelSpec } from '../learning/index.js';
 import { DpSgdSpec } from './privacy-spec.js';
+import { SecureAggregationSpec } from './secure-aggregation-spec.js';
 import { StrategySpec } from './strategies/index.js';
 
 export const LocalTraining = z.object({
@@ -37,6 +38,11 @@ export const TrainJobSpec = z
     seed: z.number().int().min(0).default(0),
     /** Record-level differential privacy (DP-SGD at every site); omit to train without it. */
     privacy: DpSgdSpec.optional(),
+    /**
+     * SecAgg+ in every training round: the hub sees only the sum of the sites' updates (needs
+     * at least 3 participating sites). `{}` takes the defaults; omit to send updates in clear.
+     */
+    secureAggregation: SecureAggregationSpec.optional(),
   })
   // Baselines and personalised fine-tuning train on the same rows without noise: not in a DP job.
   .refine((s) => !s.privacy || (!s.localBaseline && !s.personalization), {

@@ -2,11 +2,15 @@ import { z } from 'zod';
 import { DatasetSchema, LocalStatistics, ModelSpec, Preprocessing } from '../learning/index.js';
 import { LocalTraining } from './job-spec.js';
 import { DpTask, PrivacyReport } from './privacy-spec.js';
+import { SecAggRoundWire } from './secure-aggregation-spec.js';
 
 /**
  * The hub-to-site tasks and site-to-hub reports of a training job. Both travel as binary
  * frames (meta as JSON, tensors as little-endian Float32) inside signed envelopes.
  */
+
+export const SecAggPhase = z.enum(['share-keys', 'masked-input', 'unmasking']);
+export type SecAggPhase = z.infer<typeof SecAggPhase>;
 
 const TaskBase = z.object({
   taskId: z.string(),
@@ -54,6 +58,22 @@ export const Task = z.discriminatedUnion('kind', [
     seed: z.number().int(),
     /** Train with DP-SGD; the site checks the job's planned spend against its dataset's budget. */
     privacy: DpTask.optional(),
+    /**
+     * Send the update only through SecAgg+ under these public parameters: the site keeps its
+     * update, answers with its advertised keys, and masks the update in a later phase.
+     */
+    secureAggregation: SecAggRoundWire.optional(),
+  }),
+  /**
+   * One later phase of a SecAgg+ round. The hub's per-site requests are public keys, sealed
+   * shares and survivor lists, so one frame carries every recipient's request.
+   */
+  TaskBase.extend({
+    kind: z.literal('secagg'),
+    secaggRound: z.string().min(1).max(256),
+    phase: SecAggPhase,
+    /** Each recipient's request (by key id), base64url of its binary SecAgg encoding. */
+    requests: z.record(z.string(), z.string().max(16 * 1024 * 1024)),
   }),
   TaskBase.extend({
     kind: z.literal('evaluate'),
@@ -123,6 +143,22 @@ export const Report = z.discriminatedUnion('kind', [
     loss: z.number(),
     /** DP jobs: the (ε, δ) this site has spent on the job up to and including this round. */
     privacy: PrivacyReport.optional(),
+    /** Secure aggregation: the site's advertised keys (base64url); the update itself stays home. */
+    secagg: z.string().max(4096).optional(),
+  }),
+  /**
+   * A site's answer in a SecAgg+ phase: its message, or why it has none (e.g. it restarted and
+   * lost the round's secrets); without a message the site counts as dropped from the round.
+   */
+  ReportBase.extend({
+    kind: z.literal('secagg'),
+    secaggRound: z.string().min(1).max(256),
+    phase: SecAggPhase,
+    message: z
+      .string()
+      .max(64 * 1024 * 1024)
+      .optional(),
+    withdrawn: z.string().max(4096).optional(),
   }),
   /**
    * A site declines a task (e.g. its dataset's privacy budget would be exceeded); the hub fails
@@ -130,7 +166,7 @@ export const Report = z.discriminatedUnion('kind', [
    */
   ReportBase.extend({
     kind: z.literal('refused'),
-    task: z.enum(['schema', 'statistics', 'baseline', 'train', 'evaluate']),
+    task: z.enum(['schema', 'statistics', 'baseline', 'train', 'evaluate', 'secagg']),
     reason: z.string().min(1).max(4096),
   }),
   /**

@@ -11,7 +11,8 @@ import type { Weights } from '../learning/weights.js';
 import type { Evaluation, JobReport as Report, JobTask as Task } from './protocol.js';
 import { planDpSgd, planSteps, privateSgdFor, spentThrough, type DpPlan } from './dp-plan.js';
 import { BudgetExceeded, type PrivacyBudgets } from './privacy-budgets.js';
-import { PrivacyParameterError } from '../privacy/index.js';
+import { flattenTensors, PrivacyParameterError, SecAggRefusal } from '../privacy/index.js';
+import type { SecureSessions } from './secure-sessions.js';
 
 /** A task this site declines; its message goes to the hub, which fails the job with it. */
 export class TaskRefused extends Error {
@@ -38,6 +39,8 @@ export class SiteWorker {
     private readonly datasets: Map<string, LoadedDataset>,
     /** Where spent privacy budget is kept; needed by any dataset that declares a budget. */
     private readonly budgets?: PrivacyBudgets,
+    /** This site's open SecAgg+ rounds; needed by jobs that train with secure aggregation. */
+    private readonly secure?: SecureSessions,
   ) {}
 
   async perform(task: Task, tensors: Weights): Promise<Performed> {
@@ -54,6 +57,7 @@ export class SiteWorker {
   }
 
   private async performChecked(task: Task, tensors: Weights): Promise<Performed> {
+    if (task.kind === 'secagg') return { report: this.sessions().answer(task), tensors: [] };
     const ds = this.datasets.get(task.dataset);
     if (!ds) throw new Error(`this site holds no dataset '${task.dataset}'`);
     const base = { taskId: task.taskId, jobId: task.jobId, round: task.round };
@@ -123,6 +127,10 @@ export class SiteWorker {
           },
           plan ? privateSgdFor(plan) : undefined,
         );
+        // With secure aggregation the update stays here until it is masked; only keys go now.
+        const secagg = task.secureAggregation
+          ? this.beginSecureRound(task.secureAggregation, tensors, trained)
+          : undefined;
         return {
           report: {
             ...base,
@@ -131,8 +139,9 @@ export class SiteWorker {
             trainMs: trained.trainMs,
             loss: trained.loss,
             ...(plan ? { privacy: spentThrough(plan, task.round) } : {}),
+            ...(secagg ? { secagg } : {}),
           },
-          tensors: trained.weights,
+          tensors: secagg ? [] : trained.weights,
           // The incoming model is the previous round's global model: evaluated once the update is sent.
           ...(task.round > 1
             ? {
@@ -242,6 +251,33 @@ export class SiteWorker {
       at: Date.now(),
     });
     return plan;
+  }
+
+  private sessions(): SecureSessions {
+    if (!this.secure) throw new TaskRefused('this site was started without secure aggregation');
+    return this.secure;
+  }
+
+  /** The update (trained − global), flattened, is what the round sums; weighted by sample count. */
+  private beginSecureRound(
+    wire: NonNullable<Extract<Task, { kind: 'train' }>['secureAggregation']>,
+    global: Weights,
+    trained: { weights: Weights; numSamples: number },
+  ): string {
+    const delta = flattenTensors(trained.weights);
+    const before = flattenTensors(global);
+    if (before.length !== delta.length) {
+      throw new TaskRefused(
+        `the model has ${delta.length} values but the global model ${before.length}`,
+      );
+    }
+    for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! - before[i]!;
+    try {
+      return this.sessions().begin(wire, delta, trained.numSamples);
+    } catch (e) {
+      if (e instanceof SecAggRefusal) throw new TaskRefused(e.message);
+      throw e;
+    }
   }
 
   private features(ds: LoadedDataset, prep: Preprocessing) {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Weights } from '../learning/weights.js';
-import type { Task } from './protocol.js';
+import type { SealedEnvelope } from '../identity/index.js';
+import type { JobReport, Task } from './protocol.js';
 
 /**
  * The tasks the hub currently offers, per collaboration. Sites long-poll it; the job driver
@@ -17,6 +18,12 @@ export interface PostedTask {
   reported: Set<string>;
   /** Settles once the hub can durably take reports for this task (its round is open). */
   ready?: Promise<void>;
+  /**
+   * Takes each report in memory instead of storing it: a SecAgg+ round is atomic (its secrets
+   * live only in the processes), so it either completes and is committed whole, or is redone.
+   * Throws a Refusal to refuse the report.
+   */
+  accept?: (site: string, report: JobReport, sealed: SealedEnvelope, body: Uint8Array) => void;
 }
 
 export class TaskBoard {

@@ -10,9 +10,13 @@ import {
   SiteWitness,
   PrivacyBudgets,
   SiteWorker,
+  SecureSessions,
   TaskBoard,
+  enablePlacement,
+  hubComputeSite,
+  readComputeSites,
 } from '../federation/index.js';
-import { loadPolicyEngine } from '../policy/index.js';
+import { loadPolicyEngine, readExampleRequests } from '../policy/index.js';
 import { publicKeyFromBase64 } from '../identity/index.js';
 import type { LoadedDataset } from '../federation/index.js';
 import { loadSiteDataset } from '../learning/index.js';
@@ -73,17 +77,40 @@ export async function startNode(
   if (db) {
     const ledger = new HubLedger(ledgerDir(dir), key);
     const board = new TaskBoard();
+    // A witness's evidence of a forked log is a violation: the trust level falls at once.
+    let governance: Governor | undefined;
     const recorder = new Recorder({
       ledger,
       db,
       board,
       hubPublicKey: key.publicKey,
       log: log.child({ part: 'ledger' }),
+      onEvidence: (collab, entry, witness, reason) =>
+        void governance
+          ?.forkedLog(collab, entry, witness, reason)
+          .catch((err: unknown) =>
+            log.error({ collab, err: String(err) }, 'violation not recorded'),
+          ),
     });
-    const governor = new Governor(db, loadPolicyEngine(), (collab, events) =>
-      recorder.record(collab, events),
+    // One engine (the packs take seconds to compile) for governance and job placement.
+    const engine = loadPolicyEngine();
+    const governor = new Governor(
+      db,
+      engine,
+      (collab, events) => recorder.record(collab, events),
+      { samples: readExampleRequests() },
     );
+    governance = governor;
     const hub = new Hub(db, log.child({ part: 'hub' }), undefined, recorder, board, governor);
+    // Each job's aggregation is placed among the hub's compute sites (its file, else the hub
+    // alone); a malformed file stops the hub here, naming the field.
+    enablePlacement(db, {
+      hub: { name: config.name, jurisdiction: config.jurisdiction },
+      sites: config.computeSites
+        ? await readComputeSites(resolve(dir, config.computeSites))
+        : await hubComputeSite(config),
+      engineFor: () => engine,
+    });
     const token = await apiToken(dir);
     const app = createHubApp({ hub, db, key, log, token, nodeName: config.name, recorder });
     const host = config.listen?.host ?? '127.0.0.1';
@@ -121,7 +148,7 @@ export async function startNode(
     }
     // Spent privacy budget lives beside the key: it must survive restarts as the key does.
     const budgets = await PrivacyBudgets.open(dir);
-    const worker = new SiteWorker(config.name, datasets, budgets);
+    const worker = new SiteWorker(config.name, datasets, budgets, new SecureSessions(key.keyId));
     const witness = new SiteWitness({
       key,
       dir: join(dir, 'witness'),

@@ -53,6 +53,37 @@ export type LedgerEvent =
       at: number;
     }
   | {
+      type: 'job.placed';
+      collab: string;
+      job: string;
+      /** Key ids of the data sites where training and evaluation run: their rows never move. */
+      local: string[];
+      objective: 'cost' | 'carbon' | 'balanced';
+      /** The compute sites the hub offered the planner for the job's movable work. */
+      candidates: string[];
+      /** Where the aggregation of model updates should run; null if no site could be chosen. */
+      aggregation: {
+        site: string;
+        country: string;
+        /** Absent when the hub knows no coordinates for the site (its default site). */
+        lat?: number;
+        lon?: number;
+        usd: number;
+        kgCO2: number;
+        energyKwh: number;
+        /** One way, from the farthest participant whose location is known; null if none is. */
+        latencyMs: number | null;
+      } | null;
+      /** Candidates a policy ruled out, with the pack and policy that decided and why. */
+      excluded: { site: string; pack: string; policyId: string; reason: string }[];
+      /** The LP bound on the objective and the answer's relative gap to it (null if unknown). */
+      bound: { lp: number | null; gap: number | null };
+      solver: { name: string; status: string; gate: string; ms: number };
+      /** Why no site was chosen (the planner failed, or no site was legal); the job goes on. */
+      error?: string;
+      at: number;
+    }
+  | {
       type: 'round.closed';
       collab: string;
       job: string;
@@ -71,6 +102,16 @@ export type LedgerEvent =
         delta: number;
         perSite?: { site: string; epsilon: number }[];
       } | null;
+      /**
+       * Set when the round ran SecAgg+: the hub saw only the sum. `errorBound` bounds each
+       * coordinate's quantization error in that sum; k neighbours, t of them to unmask.
+       */
+      secureAggregation?: {
+        round: string;
+        neighbours: number;
+        threshold: number;
+        errorBound: number;
+      };
       at: number;
     }
   | {
@@ -143,6 +184,46 @@ export type LedgerEvent =
       from: number;
       to: number;
       why: string;
+      /** Set when a violation lowered the level: what it was, and the entry that shows it. */
+      violation?: { kind: string; entry: number };
+      at: number;
+    }
+  | {
+      type: 'policy.proposed';
+      collab: string;
+      proposal: {
+        id: string;
+        pack: string;
+        fromHash: string | null;
+        toHash: string;
+        proposer: string;
+        createdAt: string;
+      };
+      /** The new version itself, so anyone can replay later decisions from the log alone. */
+      source: { cedar: string; meta: unknown };
+      /** What `converge policy diff` shows: metadata, policies changed, sample outcomes. */
+      summary: unknown;
+      at: number;
+    }
+  | {
+      type: 'policy.voted';
+      collab: string;
+      proposal: string;
+      member: string;
+      /** Base64 Ed25519 signature by the member's node key over the proposal. */
+      signature: string;
+      at: number;
+    }
+  | {
+      type: 'policy.changed';
+      collab: string;
+      proposal: string;
+      pack: string;
+      fromHash: string | null;
+      toHash: string;
+      version: string;
+      /** Every pack in force for the collaboration after the change, by name: its hash. */
+      inForce: Record<string, string>;
       at: number;
     }
   | {

@@ -7,7 +7,8 @@ type Receipt = Extract<LedgerEntry, { type: 'contribution.receipt' }>;
 
 /**
  * Checks a contribution receipt against the site's public key: the envelope is the site's own
- * signature over the hash of the update it sent, so only the site could have produced it.
+ * signature over the hash of the update it sent (with secure aggregation, of its masked input),
+ * so only the site could have produced it.
  * Throws, saying why, unless the receipt is genuine and names the payload it claims.
  */
 export function verifyReceipt(receipt: Receipt, sitePublicKey: Uint8Array): void {
@@ -19,7 +20,7 @@ export function verifyReceipt(receipt: Receipt, sitePublicKey: Uint8Array): void
     envelope.sender !== receipt.site ||
     envelope.collab !== receipt.collab ||
     envelope.round !== receipt.round ||
-    envelope.type !== 'train'
+    (envelope.type !== 'train' && envelope.type !== 'secagg')
   ) {
     throw new Error(`receipt of ${receipt.site}: the envelope is for another message`);
   }
