@@ -158,12 +158,24 @@ function checkNoise(noise: NoisePlan, query: AnalyticsQuery): void {
       `plan: noise is calibrated for (ε = ${noise.epsilon}, δ = ${noise.delta}), the query asks for (ε = ${query.epsilon}, δ = ${delta})`,
     );
   }
-  const needed = noiseForBudget({ epsilon: noise.epsilon, delta, sampleRate: 1, steps: 1 });
+  const needed = neededNoise(noise.epsilon, delta);
   if (noise.noiseMultiplier < needed) {
     throw new AnalyticsError(
       `plan: noise multiplier ${noise.noiseMultiplier} is below the ${needed} that ε = ${noise.epsilon} needs`,
     );
   }
+}
+
+/** σ for (ε, δ), remembered: a bisection over the accountant costs about a millisecond. */
+const sigmaCache = new Map<string, number>();
+function neededNoise(epsilon: number, delta: number): number {
+  const key = `${epsilon}/${delta}`;
+  let sigma = sigmaCache.get(key);
+  if (sigma === undefined) {
+    sigma = noiseForBudget({ epsilon, delta, sampleRate: 1, steps: 1 });
+    if (sigmaCache.size < 1000) sigmaCache.set(key, sigma);
+  }
+  return sigma;
 }
 
 export function usedColumns(query: AnalyticsQuery): string[] {

@@ -74,7 +74,7 @@ const QuerySchema = z
         })
         .strict(),
     ],
-    { error: 'stat must be one of count, sum, mean, variance, histogram, quantile' },
+    { error: 'must be one of count, sum, mean, variance, histogram, quantile' },
   )
   .superRefine((q, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
