@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { checkOutcome, checkRequest } from './policy-check.js';
 import { diffPolicyDirs, formatFolderDiff } from './policy-diff.js';
 import { readRequests, type PolicyOutcome } from './policy-io.js';
+import { proposePack, showPacks, votePack } from './policy-propose.js';
 import { replayFile, replayLogEntry, replayOutcome } from './policy-replay.js';
 import { validatePolicyDir, validationOutcome } from './policy-validate.js';
 import { collect } from './options.js';
@@ -135,6 +136,71 @@ export function policyCommands(): Command {
     .option('--json', 'print JSON')
     .action((o: { packs?: string; json?: boolean }) => {
       finish(validationOutcome(validatePolicyDir(o.packs), o.json));
+    });
+
+  policy
+    .command('propose')
+    .description(
+      "propose a new version of one of a collaboration's packs: the hub validates it (strict), " +
+        'logs it with what it changes on the sample requests, and every member must sign it; ' +
+        'exit 0 proposed, 2 the pack is invalid (Cedar’s diagnostics), 1 error',
+    )
+    .argument('<file>', 'the new version’s Cedar text (PACK.cedar)')
+    .requiredOption('--collab <id>', 'collaboration id')
+    .requiredOption('--pack <name>', 'the pack it replaces (or adds), e.g. us')
+    .requiredOption('--dir <dir>', "the proposing member's node directory (its key signs)")
+    .option('--meta <file>', 'the pack’s metadata (default: FILE’s .meta.json beside it)')
+    .option('--hub <url>', "the hub's URL (default: the node's hub)")
+    .option('--json', 'print the proposal as JSON')
+    .action(
+      async (
+        file: string,
+        o: {
+          collab: string;
+          pack: string;
+          dir: string;
+          meta?: string;
+          hub?: string;
+          json?: boolean;
+        },
+      ) => {
+        const { view, outcome } = await proposePack({ ...o, file });
+        finish(o.json && view ? { output: JSON.stringify(view, null, 2), exitCode: 0 } : outcome);
+      },
+    );
+
+  policy
+    .command('vote')
+    .description(
+      "sign a proposed pack change with this node's key (after checking the text shown is the " +
+        'version signed); the last signature puts it to changePolicy and into force; ' +
+        'exit 0 signed, 2 refused by the packs in force, 1 error (e.g. a stale proposal)',
+    )
+    .argument('<proposal>', 'the proposal id `policy propose` printed')
+    .requiredOption('--collab <id>', 'collaboration id')
+    .requiredOption('--dir <dir>', "the member's node directory (its key signs)")
+    .option('--hub <url>', "the hub's URL (default: the node's hub)")
+    .option('--json', 'print the proposal as JSON')
+    .action(
+      async (id: string, o: { collab: string; dir: string; hub?: string; json?: boolean }) => {
+        const { view, outcome } = await votePack({ ...o, id });
+        finish(
+          o.json ? { output: JSON.stringify(view, null, 2), exitCode: outcome.exitCode } : outcome,
+        );
+      },
+    );
+
+  policy
+    .command('show')
+    .description(
+      "a collaboration's packs in force (and whether its members voted them) and its open proposals",
+    )
+    .requiredOption('--hub <url>', "the hub's URL")
+    .requiredOption('--collab <id>', 'collaboration id')
+    .option('--json', 'print JSON')
+    .action(async (o: { hub: string; collab: string; json?: boolean }) => {
+      const { packs, open, output } = await showPacks(o);
+      console.log(o.json ? JSON.stringify({ packs, open }, null, 2) : output);
     });
 
   return policy;

@@ -1,22 +1,16 @@
 import { join } from 'node:path';
 import {
+  comparePacks,
   diffPacks,
   PolicyEngine,
   readPolicyDir,
   SCHEMA_FILE,
   type DiffEntry,
   type PackDiff,
-  type PackPolicy,
+  type PolicyChange,
   type PolicyPack,
 } from '../policy/index.js';
 import { type LabelledRequest, policyErrorLine, shortHash, withPolicyErrors } from './policy-io.js';
-
-export interface PolicyChange {
-  readonly policyId: string;
-  readonly change: 'added' | 'removed' | 'changed';
-  /** For a changed policy: which of cedar, effective, retired, retiredBy, sources, note. */
-  readonly fields: readonly string[];
-}
 
 interface Version {
   readonly version: string;
@@ -84,10 +78,10 @@ export function diffPolicyDirs(
     const next = check?.pack;
     const base = { pack: name, metadata: [], policies: [] };
     if (old === undefined && next !== undefined) {
-      return { ...base, status: 'added', to: versionOf(next), policies: policyChanges([], next) };
+      return { ...base, status: 'added', to: versionOf(next), ...comparePacks(undefined, next) };
     }
     if (old !== undefined && next === undefined) {
-      return { ...base, status: 'removed', from: versionOf(old), policies: policyChanges(old, []) };
+      return { ...base, status: 'removed', from: versionOf(old), ...comparePacks(old, undefined) };
     }
     if (old === undefined || next === undefined) throw new Error(`pack ${name}: not in either`);
     if (old.hash === next.hash) return { ...base, status: 'unchanged', from: versionOf(old) };
@@ -96,8 +90,7 @@ export function diffPolicyDirs(
       status: 'changed',
       from: versionOf(old),
       to: versionOf(next),
-      metadata: metadataChanges(old, next),
-      policies: policyChanges(old, next),
+      ...comparePacks(old, next),
       ...(requests.length > 0 ? { samples: diffPacks(engine, old, next, requests) } : {}),
     };
   });
@@ -108,82 +101,37 @@ function versionOf(pack: PolicyPack): Version {
   return { version: pack.version, hash: pack.hash };
 }
 
-function metadataChanges(old: PolicyPack, next: PolicyPack): string[] {
-  const sources = (pack: PolicyPack): unknown =>
-    typeof pack.source.meta === 'object' && pack.source.meta !== null
-      ? (pack.source.meta as Record<string, unknown>)['sources']
-      : undefined;
-  const fields: [string, unknown, unknown][] = [
-    ['version', old.version, next.version],
-    ['title', old.title, next.title],
-    ['scope', old.scope, next.scope],
-    ['sources', sources(old), sources(next)],
-  ];
-  return fields.filter(([, a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([f]) => f);
-}
-
-function policyChanges(
-  old: PolicyPack | readonly PackPolicy[],
-  next: PolicyPack | readonly PackPolicy[],
-): PolicyChange[] {
-  const list = (p: PolicyPack | readonly PackPolicy[]): readonly PackPolicy[] =>
-    'policies' in p ? p.policies : p;
-  const before = new Map(list(old).map((p) => [p.id, p]));
-  const after = new Map(list(next).map((p) => [p.id, p]));
-  const changes: PolicyChange[] = [];
-  for (const [id, policy] of before) {
-    const now = after.get(id);
-    if (now === undefined) {
-      changes.push({ policyId: policy.qualifiedId, change: 'removed', fields: [] });
-      continue;
-    }
-    const fields = changedFields(policy, now);
-    if (fields.length > 0) changes.push({ policyId: now.qualifiedId, change: 'changed', fields });
-  }
-  for (const [id, policy] of after) {
-    if (!before.has(id))
-      changes.push({ policyId: policy.qualifiedId, change: 'added', fields: [] });
-  }
-  return changes;
-}
-
-function changedFields(a: PackPolicy, b: PackPolicy): string[] {
-  const fields: [string, unknown, unknown][] = [
-    ['cedar', a.text, b.text],
-    ['effective', a.window.effective, b.window.effective],
-    ['retired', a.window.retired, b.window.retired],
-    ['retiredBy', a.window.retiredBy, b.window.retiredBy],
-    ['sources', a.sources, b.sources],
-    ['note', a.note, b.note],
-  ];
-  return fields.filter(([, x, y]) => JSON.stringify(x) !== JSON.stringify(y)).map(([f]) => f);
-}
-
 export function formatFolderDiff(diff: FolderDiff): string {
   const lines: string[] = [];
   const unchanged = diff.packs.filter((p) => p.status === 'unchanged').map((p) => p.pack);
   for (const pack of diff.packs.filter((p) => p.status !== 'unchanged')) {
-    const at = (v: Version | undefined): string =>
-      v === undefined ? '' : `${v.version} ${shortHash(v.hash)}`;
-    const head =
-      pack.status === 'changed'
-        ? `${at(pack.from)} → ${at(pack.to)}`
-        : `${pack.status} (${at(pack.from ?? pack.to)})`;
-    lines.push(`pack ${pack.pack}: ${head}`);
-    if (pack.metadata.length > 0) lines.push(`  metadata changed: ${pack.metadata.join(', ')}`);
-    for (const c of pack.policies) {
-      const fields = c.fields.length > 0 ? `: ${c.fields.join(', ')}` : '';
-      lines.push(`  ${c.change.padEnd(7)} ${c.policyId}${fields}`);
-    }
-    if (pack.samples !== undefined) lines.push(...sampleLines(pack.samples, diff.sampleLabels));
-    else if (pack.status !== 'changed' && diff.sampleLabels.length > 0)
-      lines.push('  sample outcomes are computed for changed packs only');
+    lines.push(...packDiffLines(pack, diff.sampleLabels));
   }
   if (lines.length === 0) lines.push('no pack changed');
   if (unchanged.length > 0) lines.push(`unchanged: ${unchanged.join(', ')}`);
   if (diff.sampleLabels.length === 0)
     lines.push('no sample requests given (--requests): outcomes not computed');
   return lines.join('\n');
+}
+
+/** One changed pack: its versions, metadata and policies changed, and the sample outcomes. */
+export function packDiffLines(pack: PackVersionDiff, sampleLabels: readonly string[]): string[] {
+  const at = (v: Version | undefined): string =>
+    v === undefined ? '' : `${v.version} ${shortHash(v.hash)}`;
+  const head =
+    pack.status === 'changed'
+      ? `${at(pack.from)} → ${at(pack.to)}`
+      : `${pack.status} (${at(pack.from ?? pack.to)})`;
+  const lines = [`pack ${pack.pack}: ${head}`];
+  if (pack.metadata.length > 0) lines.push(`  metadata changed: ${pack.metadata.join(', ')}`);
+  for (const c of pack.policies) {
+    const fields = c.fields.length > 0 ? `: ${c.fields.join(', ')}` : '';
+    lines.push(`  ${c.change.padEnd(7)} ${c.policyId}${fields}`);
+  }
+  if (pack.samples !== undefined) lines.push(...sampleLines(pack.samples, sampleLabels));
+  else if (pack.status !== 'changed' && sampleLabels.length > 0)
+    lines.push('  sample outcomes are computed for changed packs only');
+  return lines;
 }
 
 function sampleLines(samples: PackDiff, labels: readonly string[]): string[] {

@@ -1,5 +1,7 @@
+import type { Checkpoint } from '../ledger/index.js';
 import {
   loadPolicyEngine,
+  packHash,
   parseLoggedDecision,
   readPolicyDir,
   replayDecision,
@@ -8,7 +10,7 @@ import {
   type ReplayResult,
 } from '../policy/index.js';
 import { decodeEntry } from '../federation/index.js';
-import { cosignedCheckpoint, openHubLog } from './log-hub.js';
+import { cosignedCheckpoint, openHubLog, type HubLog } from './log-hub.js';
 import { readJsonFile, shortHash, withPolicyErrors, type PolicyOutcome } from './policy-io.js';
 
 export interface ReplayOptions {
@@ -80,7 +82,36 @@ export async function replayLogEntry(options: {
   const logged = withPolicyErrors(`entry ${options.index}`, () =>
     parseLoggedDecision(entry.logged),
   );
-  return { logged, result: replayDecision(replayEngine(options), logged) };
+  const engine = replayEngine(options);
+  await loggedVersions(engine, log, checkpoint, logged, options.index);
+  return { logged, result: replayDecision(engine, logged) };
+}
+
+/**
+ * Pack versions a decision names that the replayer does not hold are looked up in the log
+ * itself: every version members voted on is in a policy.proposed entry before the decision,
+ * text and metadata included, each entry proven and its text checked against its hash.
+ */
+async function loggedVersions(
+  engine: PolicyEngine,
+  log: HubLog,
+  checkpoint: Checkpoint,
+  logged: LoggedDecision,
+  before: number,
+): Promise<void> {
+  const missing = new Set(
+    logged.decision.packs.map((p) => p.hash).filter((hash) => !engine.packByHash(hash)),
+  );
+  for (let index = 0; index < before && missing.size > 0; index++) {
+    const entry = decodeEntry(await log.client.entry(index, checkpoint));
+    if (entry.type !== 'policy.proposed' || !missing.has(entry.proposal.toHash)) continue;
+    const source = { name: entry.proposal.pack, ...entry.source };
+    if (packHash(source) !== entry.proposal.toHash) {
+      throw new Error(`entry ${index}: the pack text does not match the proposal's hash`);
+    }
+    const check = engine.checkPack(source);
+    if (check.ok) missing.delete(check.pack.hash);
+  }
 }
 
 /** Reproduces exits 0, differs 2. */

@@ -208,6 +208,24 @@ export function createHubApp(deps: ServerDeps): Hono {
       }
       return c.json(await governor.vote(c.req.param('collab'), member, signature));
     });
+    // Pack changes: public like trust votes; a submission and a vote carry the member's signature.
+    app.get('/v1/collabs/:collab/policy/packs', async (c) =>
+      c.json(await governor.packs.inForce(c.req.param('collab'))),
+    );
+    app.get('/v1/collabs/:collab/policy/proposals', async (c) =>
+      c.json(await governor.packs.open(c.req.param('collab'))),
+    );
+    app.post('/v1/collabs/:collab/policy/proposals', async (c) =>
+      c.json(await governor.packs.propose(c.req.param('collab'), await jsonBody(c)), 201),
+    );
+    app.get('/v1/collabs/:collab/policy/proposals/:id', async (c) =>
+      c.json(await governor.packs.get(c.req.param('collab'), c.req.param('id'))),
+    );
+    app.post('/v1/collabs/:collab/policy/proposals/:id/votes', async (c) =>
+      c.json(
+        await governor.packs.vote(c.req.param('collab'), c.req.param('id'), await jsonBody(c)),
+      ),
+    );
   }
 
   app.get('/v1/refusals', async (c) => {

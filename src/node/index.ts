@@ -8,7 +8,7 @@ export {
 } from './node-dir.js';
 export { startNode, openNodeStore } from './start.js';
 export type { RunningNode } from './start.js';
-export { MemberClient } from './member-client.js';
+export { HubRefused, MemberClient } from './member-client.js';
 export { createLogger } from './logger.js';
 export { encodeFrame, decodeFrame, frameSha256, FrameError } from './frame.js';
 export { createCollaborationAt } from './collab-setup.js';

@@ -2,9 +2,27 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { JobSummary, LedgerStatus, TrustView } from '../federation/index.js';
+import type {
+  JobSummary,
+  LedgerStatus,
+  PackInForce,
+  PackProposalView,
+  PackSubmissionBody,
+  TrustView,
+} from '../federation/index.js';
 import type { PolicyDecision, TrustProposal } from '../policy/index.js';
 import { ENDPOINT_FILE, apiToken } from './node-dir.js';
+
+/** The hub answered with an error status (e.g. 422: a proposed pack is invalid). */
+export class HubRefused extends Error {
+  override name = 'HubRefused';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A member's client for a running hub's API, found through the hub's node directory. */
 export class MemberClient {
@@ -42,7 +60,7 @@ export class MemberClient {
       } catch {
         // not JSON: keep the raw text
       }
-      throw new Error(`hub refused ${method} ${path} (${res.status}): ${message}`);
+      throw new HubRefused(res.status, `hub refused ${method} ${path} (${res.status}): ${message}`);
     }
     return JSON.parse(text) as T;
   }
@@ -86,6 +104,44 @@ export class MemberClient {
       member,
       signature,
     });
+  }
+
+  /** The version of each pack in force in the collaboration. */
+  packsInForce(collab: string): Promise<PackInForce[]> {
+    return this.call('GET', `/v1/collabs/${encodeURIComponent(collab)}/policy/packs`);
+  }
+
+  /** Submits a new version of a pack (signed by the proposer); the hub validates it first. */
+  proposePack(collab: string, submission: PackSubmissionBody): Promise<PackProposalView> {
+    return this.call(
+      'POST',
+      `/v1/collabs/${encodeURIComponent(collab)}/policy/proposals`,
+      submission,
+    );
+  }
+
+  packProposal(collab: string, id: string): Promise<PackProposalView> {
+    return this.call(
+      'GET',
+      `/v1/collabs/${encodeURIComponent(collab)}/policy/proposals/${encodeURIComponent(id)}`,
+    );
+  }
+
+  openPackProposals(collab: string): Promise<PackProposalView[]> {
+    return this.call('GET', `/v1/collabs/${encodeURIComponent(collab)}/policy/proposals`);
+  }
+
+  votePack(
+    collab: string,
+    id: string,
+    member: string,
+    signature: string,
+  ): Promise<PackProposalView> {
+    return this.call(
+      'POST',
+      `/v1/collabs/${encodeURIComponent(collab)}/policy/proposals/${encodeURIComponent(id)}/votes`,
+      { member, signature },
+    );
   }
 
   /** The collaboration's log: its size, and the checkpoint its witness quorum cosigned. */

@@ -77,8 +77,8 @@ export async function startNode(
   if (db) {
     const ledger = new HubLedger(ledgerDir(dir), key);
     const board = new TaskBoard();
-    // A witness's evidence of a forked log is a violation: the trust level falls at once.
-    let governance: Governor | undefined;
+    // A witness's evidence of a forked log is a violation: the trust level falls at once
+    // (the governor is made below; evidence comes only once the hub runs).
     const recorder = new Recorder({
       ledger,
       db,
@@ -86,21 +86,17 @@ export async function startNode(
       hubPublicKey: key.publicKey,
       log: log.child({ part: 'ledger' }),
       onEvidence: (collab, entry, witness, reason) =>
-        void governance
-          ?.forkedLog(collab, entry, witness, reason)
+        void governor
+          .forkedLog(collab, entry, witness, reason)
           .catch((err: unknown) =>
             log.error({ collab, err: String(err) }, 'violation not recorded'),
           ),
     });
     // One engine (the packs take seconds to compile) for governance and job placement.
     const engine = loadPolicyEngine();
-    const governor = new Governor(
-      db,
-      engine,
-      (collab, events) => recorder.record(collab, events),
-      { samples: readExampleRequests() },
-    );
-    governance = governor;
+    const governor = new Governor(db, engine, (collab, events) => recorder.record(collab, events), {
+      samples: readExampleRequests(),
+    });
     const hub = new Hub(db, log.child({ part: 'hub' }), undefined, recorder, board, governor);
     // Each job's aggregation is placed among the hub's compute sites (its file, else the hub
     // alone); a malformed file stops the hub here, naming the field.

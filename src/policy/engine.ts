@@ -5,7 +5,7 @@ import { PolicyError } from './errors.js';
 import { evaluatePacks } from './evaluate.js';
 import { explain } from './explain.js';
 import { applicablePacks, touchedCountries, uncoveredCountries } from './jurisdictions.js';
-import { compilePack, type PackCheck, type PackSource, type PolicyPack } from './pack.js';
+import { compilePack, packHash, type PackCheck, type PackSource, type PolicyPack } from './pack.js';
 import { PreparedSets } from './policy-set.js';
 import { parsePolicyRequest, type PolicyRequest } from './request.js';
 import { loadSchema, type PolicySchema } from './schema.js';
@@ -35,14 +35,22 @@ const utcToday = (): string => new Date().toISOString().slice(0, 10);
 export class PolicyEngine {
   readonly schema: PolicySchema;
   readonly #inForce = new Map<string, PolicyPack>();
-  readonly #archive = new Map<string, PolicyPack>();
-  readonly #sets = new PreparedSets();
+  readonly #archive: Map<string, PolicyPack>;
+  readonly #sets: PreparedSets;
   readonly #cache: DecisionCache;
+  readonly #options: PolicyEngineOptions;
   readonly #today: () => string;
   readonly #anyDate: boolean;
 
-  private constructor(schema: PolicySchema, options: PolicyEngineOptions) {
+  private constructor(
+    schema: PolicySchema,
+    options: PolicyEngineOptions,
+    shared?: { archive: Map<string, PolicyPack>; sets: PreparedSets },
+  ) {
     this.schema = schema;
+    this.#options = options;
+    this.#archive = shared?.archive ?? new Map();
+    this.#sets = shared?.sets ?? new PreparedSets();
     this.#cache = new DecisionCache(options.cacheSize ?? 10_000);
     this.#today = options.today ?? utcToday;
     this.#anyDate = options.anyDate ?? false;
@@ -64,6 +72,20 @@ export class PolicyEngine {
     return engine;
   }
 
+  /**
+   * An engine with the same packs in force that can then change on its own (one per
+   * collaboration whose members changed a pack). It shares the archive of versions and the
+   * pre-parsed sets, so nothing is compiled again; decisions are cached separately.
+   */
+  fork(): PolicyEngine {
+    const copy = new PolicyEngine(this.schema, this.#options, {
+      archive: this.#archive,
+      sets: this.#sets,
+    });
+    for (const [name, pack] of this.#inForce) copy.#inForce.set(name, pack);
+    return copy;
+  }
+
   packs(): PolicyPack[] {
     return [...this.#inForce.values()];
   }
@@ -79,6 +101,9 @@ export class PolicyEngine {
 
   /** Compile and validate a pack without putting it in force. */
   checkPack(source: PackSource): PackCheck {
+    // A version already compiled under this schema is valid as it was (forks reinstall them).
+    const known = this.#archive.get(packHash(source));
+    if (known !== undefined) return { ok: true, pack: known };
     const check = compilePack(source, this.schema);
     if (check.ok) this.#archive.set(check.pack.hash, check.pack);
     return check;

@@ -6,6 +6,7 @@ export { PolicyEngine, type PolicyEngineOptions } from './engine.js';
 export {
   defaultPolicyDir,
   loadPolicyEngine,
+  readExampleRequests,
   readPackSource,
   readPolicyDir,
   SCHEMA_FILE,
@@ -44,11 +45,19 @@ export {
   applyPackChange,
   diffPacks,
   PACK_CHANGE_PURPOSE,
+  PACK_PROPOSE_PURPOSE,
+  packProposalId,
   proposePackChange,
+  summarizePackChange,
   type DiffEntry,
+  type PackChangeOutcome,
   type PackChangeProposal,
+  type PackChangeSummary,
   type PackDiff,
+  type PackSubmission,
+  type PackVersion,
 } from './pack-change.js';
+export { comparePacks, type PackComparison, type PolicyChange } from './pack-compare.js';
 export {
   assessRecord,
   DEFAULT_TRUST_RULES,

@@ -61,3 +61,32 @@ export function loadPolicyEngine(
 ): PolicyEngine {
   return PolicyEngine.create({ ...readPolicyDir(dir), ...options });
 }
+
+/**
+ * The sample requests of a policies folder (`examples/*.json`), undated so that they are
+ * decided for today: a hub tries every proposed pack change on them. None if there are none.
+ */
+export function readExampleRequests(
+  dir: string = defaultPolicyDir(),
+): { label: string; request: unknown }[] {
+  const examples = join(dir, 'examples');
+  if (!existsSync(examples)) return [];
+  return readdirSync(examples)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const path = join(examples, file);
+      let request: unknown;
+      try {
+        request = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new PolicyError('malformed-request', `${path} is not JSON`, [why]);
+      }
+      if (typeof request === 'object' && request !== null && !Array.isArray(request)) {
+        const { date: _date, ...undated } = request as Record<string, unknown>;
+        request = undated;
+      }
+      return { label: file, request };
+    });
+}

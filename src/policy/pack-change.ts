@@ -6,10 +6,14 @@
 import type { PolicyDecision } from './decision.js';
 import type { PolicyEngine } from './engine.js';
 import { PolicyError } from './errors.js';
+import { hashJson } from './hash.js';
 import { packHash, type PackSource, type PolicyPack } from './pack.js';
+import { comparePacks, type PolicyChange } from './pack-compare.js';
 import { describeTally, tallySignatures, type Member, type Signatures } from './signatures.js';
 
 export const PACK_CHANGE_PURPOSE = 'converge/pack-change/v1';
+/** What a proposer signs when it submits a new version (before the hub makes the proposal). */
+export const PACK_PROPOSE_PURPOSE = 'converge/pack-propose/v1';
 
 /** What members sign. The hash binds the exact text and metadata of the new version. */
 export interface PackChangeProposal {
@@ -19,6 +23,21 @@ export interface PackChangeProposal {
   readonly fromHash: string | null;
   readonly toHash: string;
   readonly createdAt: string;
+}
+
+/** A short stable name for a proposal: the first 16 hex digits of its canonical hash. */
+export function packProposalId(proposal: PackChangeProposal): string {
+  return hashJson(proposal).slice(0, 16);
+}
+
+/** What the proposer signs: who submits which version of which pack, and when. */
+export interface PackSubmission {
+  readonly collaboration: string;
+  readonly proposer: string;
+  readonly pack: string;
+  readonly toHash: string;
+  /** ISO time of signing; the hub refuses one far from its own clock (a stale replay). */
+  readonly at: string;
 }
 
 export type PackChangeOutcome =
@@ -135,4 +154,56 @@ function compiled(engine: PolicyEngine, pack: PolicyPack | PackSource): PolicyPa
       check.diagnostics,
     );
   return check.pack;
+}
+
+/** One version of a pack, as a reader names it. */
+export interface PackVersion {
+  readonly version: string;
+  readonly hash: string;
+}
+
+/** What a proposed change does, as `converge policy diff` shows it, for the log and voters. */
+export interface PackChangeSummary {
+  readonly pack: string;
+  readonly status: 'changed' | 'added';
+  readonly from?: PackVersion;
+  readonly to: PackVersion;
+  readonly metadata: readonly string[];
+  readonly policies: readonly PolicyChange[];
+  /** The sample requests under the old and new version (a changed pack, samples given). */
+  readonly samples?: PackDiff;
+  /** Names of the sample requests, by DiffEntry.index. */
+  readonly sampleLabels: readonly string[];
+}
+
+/** Compare a proposed version with the one in force and decide every sample under both. */
+export function summarizePackChange(
+  engine: PolicyEngine,
+  current: PolicyPack | undefined,
+  next: PolicyPack,
+  samples: readonly { readonly label: string; readonly request: unknown }[],
+): PackChangeSummary {
+  const version = (p: PolicyPack): PackVersion => ({ version: p.version, hash: p.hash });
+  const compared = comparePacks(current, next);
+  if (current === undefined) {
+    return { pack: next.name, status: 'added', to: version(next), ...compared, sampleLabels: [] };
+  }
+  return {
+    pack: next.name,
+    status: 'changed',
+    from: version(current),
+    to: version(next),
+    ...compared,
+    ...(samples.length > 0
+      ? {
+          samples: diffPacks(
+            engine,
+            current,
+            next,
+            samples.map((s) => s.request),
+          ),
+        }
+      : {}),
+    sampleLabels: samples.map((s) => s.label),
+  };
 }

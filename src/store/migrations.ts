@@ -132,4 +132,40 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 5,
+    name: 'policy packs per collaboration',
+    sql: `
+      -- Every pack version proposed in a collaboration, by hash (text and metadata as proposed).
+      create table policy_packs (
+        collab_id text not null references collaborations(id),
+        hash text not null,
+        pack text not null,
+        source text not null,
+        added_at bigint not null,
+        primary key (collab_id, hash)
+      );
+      -- The version of each pack its members voted into force; a pack absent here is the hub's.
+      create table policy_in_force (
+        collab_id text not null references collaborations(id),
+        pack text not null,
+        hash text not null,
+        since bigint not null,
+        primary key (collab_id, pack),
+        foreign key (collab_id, hash) references policy_packs (collab_id, hash)
+      );
+      -- Proposed changes with the signatures gathered; status open, applied, stale or refused.
+      create table policy_proposals (
+        id text primary key,
+        collab_id text not null references collaborations(id),
+        proposal jsonb not null,
+        proposer text not null,
+        summary jsonb not null,
+        signatures jsonb not null default '{}'::jsonb,
+        status text not null,
+        created_at bigint not null
+      );
+      create index policy_proposals_collab_id on policy_proposals (collab_id);
+    `,
+  },
 ];

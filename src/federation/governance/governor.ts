@@ -5,6 +5,7 @@ import {
   proposeRaise,
   raiseTrustContext,
   recordJob,
+  recordViolation,
   startTrust,
   tallySignatures,
   updateTrust,
@@ -19,18 +20,53 @@ import type { Db } from '../../store/index.js';
 import { getCollaboration, listMembers } from '../collab-records.js';
 import type { LedgerEvent } from '../record/entries.js';
 import { Refusal } from '../refusal.js';
+import { CollabEngines } from './collab-engines.js';
+import { gateSites, parseJobGateInput, siteRequest, type JobGateInput } from './job-gate.js';
+import { institutionId, memberEntities } from './member-entities.js';
+import { PackChanges } from './pack-changes.js';
+import { PackRecords } from './pack-records.js';
 import { DbTrustStore } from './trust-records.js';
+import type { Violation } from './violations.js';
+
+export { institutionId, memberEntities };
 
 // The hub's governance: every action a member asks about is decided by the policy engine
 // against the consortium pack and the pack of every jurisdiction it touches, and the decision
 // (request, outcome, policy-set hash) goes into the collaboration's log, so any member can
 // replay it. The collaboration's own facts (its domain and trust level) come from the hub's
-// records, never from the request. Trust rises only by every member's signature.
+// records, never from the request. Trust rises only by every member's signature and falls at
+// once on a violation (violations.ts); packs change only by every member's signature
+// (pack-changes.ts), each collaboration then deciding with its own packs in force.
 
-export type RecordEvents = (collab: string, events: LedgerEvent[]) => Promise<void>;
+/** Appends events to the collaboration's log; resolves to the first one's index. */
+export type RecordEvents = (collab: string, events: LedgerEvent[]) => Promise<number>;
 
 export interface DecisionOutcome {
   decision: PolicyDecision;
+  /** Index of the decision's policy.decision entry in the collaboration's log. */
+  entry: number;
+}
+
+export interface GovernorOptions {
+  /** Requests every proposed pack change is tried on (policies/examples by default). */
+  samples?: readonly { label: string; request: unknown }[];
+}
+
+/** What the hub learns before starting a job: may every data site contribute to it? */
+export interface JobGate {
+  allowed: boolean;
+  /** One decision per data site, each logged as a policy.decision entry. */
+  decisions: { site: string; entry: number; decision: PolicyDecision }[];
+  /** The first refusal: which site, and the pack, policy, attribute and reason that refused. */
+  refusal?: {
+    site: string;
+    entry: number;
+    pack: string;
+    policyId: string;
+    attribute: string;
+    value?: string | number | boolean;
+    reason: string;
+  };
 }
 
 export interface TrustView {
@@ -44,13 +80,29 @@ export interface TrustView {
 
 export class Governor {
   readonly trust: DbTrustStore;
+  /** Proposals to change a pack, members' signatures on them, the packs in force. */
+  readonly packs: PackChanges;
+  readonly #engines: CollabEngines;
+  /** Evidence already counted (a forked log is reported again at every publication). */
+  readonly #counted = new Set<string>();
 
   constructor(
     private readonly db: Db,
-    private readonly engine: PolicyEngine,
+    engine: PolicyEngine,
     private readonly record: RecordEvents,
+    options: GovernorOptions = {},
   ) {
     this.trust = new DbTrustStore(db);
+    const records = new PackRecords(db);
+    this.#engines = new CollabEngines(engine, records);
+    this.packs = new PackChanges({
+      db,
+      records,
+      engines: this.#engines,
+      record,
+      decide: (collab, request) => this.decide(collab, request),
+      samples: options.samples ?? [],
+    });
   }
 
   /** Decide an action in a collaboration, and log the decision before answering. */
@@ -59,9 +111,10 @@ export class Governor {
     const spec = await getCollaboration(this.db, collab);
     if (!spec) throw new Refusal(404, `no collaboration ${collab}`);
     const request = withCollaborationFacts(input, collab, spec.domain, trust.level);
-    const logged = this.engine.decideLogged(request);
+    const engine = await this.#engines.engineFor(collab);
+    const logged = engine.decideLogged(request);
     const { decision } = logged;
-    await this.record(collab, [
+    const entry = await this.record(collab, [
       {
         type: 'policy.decision',
         collab,
@@ -80,7 +133,93 @@ export class Governor {
         at: Date.now(),
       },
     ]);
-    return { decision };
+    return { decision, entry };
+  }
+
+  /**
+   * Before a job starts: decides trainFederated (or runAnalytics) for every data site taking
+   * part, with the hub's facts (domain, trust level, members' countries) and the job's privacy
+   * settings, each decision logged. Refused by a policy, the attempt is a violation: the
+   * trust level falls one step at once (violations.ts).
+   */
+  async mayStartJob(collab: string, job: JobGateInput): Promise<JobGate> {
+    const input = parseJobGateInput(job);
+    const members = await listMembers(this.db, collab);
+    if (members.length === 0) throw new Refusal(404, `no collaboration ${collab}`);
+    const hub = members.find((m) => m.roles.includes('hub'));
+    if (!hub) throw new Refusal(409, `${collab} has no hub member to receive contributions`);
+    const sites = gateSites(members, input);
+    if (sites.length === 0) throw new Refusal(409, `${collab} has no data sites`);
+    const gate: JobGate = { allowed: true, decisions: [] };
+    for (const site of sites) {
+      const { decision, entry } = await this.decide(collab, siteRequest(collab, input, site, hub));
+      gate.decisions.push({ site: site.name, entry, decision });
+      if (decision.decision === 'allow' || gate.refusal) continue;
+      gate.allowed = false;
+      const deciding = decision.deciding;
+      gate.refusal = {
+        site: site.name,
+        entry,
+        pack: deciding?.pack ?? '',
+        policyId: deciding?.policyId ?? decision.error?.code ?? 'default-deny',
+        attribute: deciding?.attribute ?? '',
+        ...(deciding?.value === undefined ? {} : { value: deciding.value }),
+        reason: deciding?.reason ?? decision.error?.message ?? 'no policy permits it',
+      };
+    }
+    const { refusal } = gate;
+    // Only a refusal by a policy is an attempted forbidden action; a malformed request is a bug.
+    if (refusal && refusal.pack !== '') {
+      await this.violation(collab, {
+        kind: 'forbidden-job',
+        entry: refusal.entry,
+        reason: `job ${input.job} refused by ${refusal.policyId} for ${refusal.site}`,
+      });
+    }
+    return gate;
+  }
+
+  /** A witness showed the log contradicting itself (the ledger.evidence entry at `entry`). */
+  forkedLog(collab: string, entry: number, witness: string, reason: string) {
+    return this.violation(collab, {
+      kind: 'forked-log',
+      entry,
+      reason: `witness ${witness} holds evidence of a forked log: ${reason}`,
+      once: witness,
+    });
+  }
+
+  /**
+   * A violation lowers the trust level one step at once (not below 1) and restarts the clean
+   * record; the trust.changed entry names the kind and the log entry that shows it.
+   */
+  async violation(collab: string, violation: Violation): Promise<CollaborationTrust> {
+    if (violation.once !== undefined) {
+      const key = `${collab}\n${violation.kind}\n${violation.once}`;
+      if (this.#counted.has(key)) return this.trustOf(collab);
+      this.#counted.add(key);
+    }
+    const rules = await this.rules(collab);
+    const why = `violation (${violation.kind}, entry ${violation.entry}): ${violation.reason}`;
+    // Saved with the revision check; a concurrent change makes us lower the new state instead.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = await this.trustOf(collab);
+      const after = recordViolation(before, new Date().toISOString(), why, rules);
+      if (!(await this.trust.save(after, before.revision))) continue;
+      await this.record(collab, [
+        {
+          type: 'trust.changed',
+          collab,
+          from: before.level,
+          to: after.level,
+          why,
+          violation: { kind: violation.kind, entry: violation.entry },
+          at: Date.now(),
+        },
+      ]);
+      return after;
+    }
+    throw new Error(`the trust of ${collab} kept changing; the violation was not recorded`);
   }
 
   /** The collaboration's trust state, started at level 1 with its members on first use. */
@@ -220,39 +359,6 @@ export class Governor {
     const spec = await getCollaboration(this.db, collab);
     return { ...DEFAULT_TRUST_RULES, minCleanJobs: spec?.minCleanJobs ?? 5 };
   }
-}
-
-/** The Cedar id of a member's institution (members are named by their node). */
-export function institutionId(member: string): string {
-  return `institution:${member}`;
-}
-
-/** A member as policy entities: its institution (in the collaboration) and its node. */
-export function memberEntities(
-  member: { name: string; jurisdiction: string },
-  collab: string,
-): unknown[] {
-  const country = member.jurisdiction;
-  return [
-    {
-      type: 'Institution',
-      id: institutionId(member.name),
-      attrs: {
-        country,
-        headquartersCountry: country,
-        entityListed: false,
-        identityVerified: true,
-        criticalInformationInfrastructure: false,
-      },
-      parents: [{ type: 'Collaboration', id: collab }],
-    },
-    {
-      type: 'Node',
-      id: member.name,
-      attrs: { country },
-      parents: [{ type: 'Institution', id: institutionId(member.name) }],
-    },
-  ];
 }
 
 /**

@@ -39,6 +39,8 @@ export interface RecorderOptions {
   log: Logger;
   /** How long a witness has to answer a cosign request. */
   cosignTimeoutMs?: number;
+  /** Told of each ledger.evidence entry once it is in the log (governance counts violations). */
+  onEvidence?: (collab: string, entry: number, witness: string, reason: string) => void;
   minIntervalMs?: number;
 }
 
@@ -54,11 +56,13 @@ export class Recorder {
   /**
    * Appends events durably (before the caller acknowledges or commits what they record). The
    * end of a job is published at once; anything else with the next regular publication.
+   * Resolves to the index of the first event in the log.
    */
-  async record(collab: string, events: readonly LedgerEvent[]): Promise<void> {
-    await this.options.ledger.append(collab, events);
+  async record(collab: string, events: readonly LedgerEvent[]): Promise<number> {
+    const first = await this.options.ledger.append(collab, events);
     const urgent = events.some((e) => URGENT.has(e.type));
     (await this.publication(collab)).publisher?.kick(urgent);
+    return first;
   }
 
   /** The collaboration's tile log, to serve its tiles. */
@@ -152,6 +156,7 @@ export class Recorder {
       onEvidence: (witness, reason) =>
         void this.options.ledger
           .append(collab, [{ type: 'ledger.evidence', collab, witness, reason, at: Date.now() }])
+          .then((entry) => this.options.onEvidence?.(collab, entry, witness, reason))
           .catch(() => undefined),
     });
     // A restarted hub publishes what it logged while down or before the crash.
