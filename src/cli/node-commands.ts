@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DatasetConfig } from '../learning/index.js';
+import { readComputeSites } from '../federation/index.js';
 import { initNodeDirectory, readIdentityCard, startNode } from '../node/index.js';
 import { describeZodError } from '../node/config.js';
 
@@ -43,6 +44,10 @@ export function nodeCommands(): Command {
       'dataset declaration JSON (id, path, schema, split) (repeatable)',
       collect,
     )
+    .option(
+      '--compute-sites <file>',
+      "a hub's compute sites (converge plan's sites format): where jobs' aggregation may run",
+    )
     .action(
       async (o: {
         dir: string;
@@ -55,8 +60,11 @@ export function nodeCommands(): Command {
         hubIdentity?: string;
         collab?: string[];
         dataset?: string[];
+        computeSites?: string;
       }) => {
         const hub = o.hubIdentity ? await readIdentityCard(o.hubIdentity) : undefined;
+        // Read now, so that a malformed file is refused before the node exists.
+        if (o.computeSites) await readComputeSites(resolve(o.computeSites));
         if (o.hubUrl && !hub)
           throw new Error('--hub-url needs --hub-identity (the hub public key)');
         const created = await initNodeDirectory(o.dir, {
@@ -70,6 +78,7 @@ export function nodeCommands(): Command {
             : {}),
           collaborations: o.collab ?? [],
           datasets: await Promise.all((o.dataset ?? []).map(readDatasetConfig)),
+          ...(o.computeSites ? { computeSites: resolve(o.computeSites) } : {}),
         });
         console.log(`node ${created.config.name} created in ${o.dir}`);
         console.log(`  key id   ${created.key.keyId} (private key in ${o.dir}/keys, mode 0600)`);

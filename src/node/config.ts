@@ -30,6 +30,12 @@ export const NodeConfig = z.object({
   hub: HubLink.optional(),
   collaborations: z.array(z.string()).default([]),
   datasets: z.array(DatasetConfig).default([]),
+  /**
+   * A hub's compute sites, a sites file in `converge plan`'s format (a relative path is
+   * relative to the node directory): where jobs' aggregation may run. Without it the hub
+   * offers only itself.
+   */
+  computeSites: z.string().min(1).optional(),
 });
 export type NodeConfig = z.infer<typeof NodeConfig>;
 

@@ -19,7 +19,8 @@ export interface PartySpec {
 }
 
 export interface LocalNetworkSpec {
-  hub: PartySpec;
+  /** `computeSites`: the hub's sites file (absolute path), where jobs' aggregation may run. */
+  hub: PartySpec & { computeSites?: string };
   sites: (PartySpec & { datasets: DatasetConfig[] })[];
   /** Members without a data site: admitted with a node directory and key, never started. */
   members?: PartySpec[];

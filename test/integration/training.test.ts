@@ -68,6 +68,18 @@ async function checkLedger(
   expect(count('contribution.receipt')).toBe(rounds * 4);
   expect(count('model.released')).toBe(1);
   expect(entries.at(-1)!.type).toBe('job.finished');
+  // The hub asked the planner where the aggregation should run, among the sites it knows:
+  // Sweden is cheaper and cleaner than the hub's own server; training stayed at the sites.
+  const started = entries.find((e) => e.type === 'job.started')!;
+  const placed = entries.filter((e) => e.type === 'job.placed');
+  expect(placed).toHaveLength(1);
+  expect(placed[0]).toMatchObject({
+    candidates: ['hub', 'se-north'],
+    local: started.type === 'job.started' ? started.participants : [],
+    aggregation: { site: 'se-north', country: 'SE' },
+    excluded: [],
+  });
+  expect(placed[0]!.type === 'job.placed' && placed[0]!.error).toBeFalsy();
   // Every receipt carries the site's own signature over what it sent, and what it sent is
   // what the round's entry says was aggregated.
   const keys = new Map<string, Uint8Array>();
@@ -90,9 +102,37 @@ async function checkLedger(
 
 const completeRounds = (job: JobSummary) => job.rounds.filter((r) => r.status === 'complete');
 
+/** The hub's compute sites: its own server in Geneva, and a cheaper, cleaner one in Sweden. */
+const COMPUTE_SITES = {
+  horizon: { slots: 1, slotHours: 24 },
+  sites: [
+    {
+      id: 'hub',
+      location: { lat: 46.2, lon: 6.14, country: 'CH' },
+      accelerators: [
+        { model: 'CPU server', count: 1, tpp: 0, performanceDensity: 0, memoryGiB: 16 },
+      ],
+      pricePerAcceleratorHourUsd: 0.2,
+      pue: 1.5,
+      gridIntensityGco2PerKwh: 40,
+    },
+    {
+      id: 'se-north',
+      location: { lat: 65.6, lon: 22.1, country: 'SE' },
+      accelerators: [
+        { model: 'CPU server', count: 4, tpp: 0, performanceDensity: 0, memoryGiB: 64 },
+      ],
+      pricePerAcceleratorHourUsd: 0.05,
+      pue: 1.1,
+    },
+  ],
+};
+
 describe('federated training across OS processes', () => {
   it('trains four hospitals end to end, every site in every round', async () => {
-    net = await heartNetwork();
+    const sites = join(await mkdtemp(join(tmpdir(), 'converge-sites-')), 'compute-sites.json');
+    await writeFile(sites, JSON.stringify(COMPUTE_SITES));
+    net = await heartNetwork((spec) => ({ ...spec, hub: { ...spec.hub, computeSites: sites } }));
     await net.startAll();
     const client = await net.client();
     const { id } = await client.startJob('heart', quickJob({ rounds: 4, roundTimeoutMs: 60_000 }));
