@@ -25,7 +25,7 @@ const TWO_POW_32 = 2 ** 32;
 const FLOAT32_EXACT = 2 ** 24;
 /** Noise headroom in noise-share standard deviations: P(|N(0,1)| > 10) ≈ 1.5e-23. */
 const NOISE_HEADROOM = 10;
-export const DEFAULT_MAX_RECORDS_PER_SITE = 2 ** 20;
+export const DEFAULT_MAX_RECORDS_PER_SITE = 1_000_000;
 
 const powerOfTwo = (what: string) =>
   z
@@ -53,7 +53,7 @@ export type AnalyticsEncoding = z.infer<typeof AnalyticsEncodingSchema>;
 /**
  * The encoding for a round of `sites` sites: c = 1, maxWeight = 1, the largest T ≤ 2^25 with
  * sites·T < 2^32 (SecAgg's no-wrap rule), and the finest r that still holds `maxRecordsPerSite`
- * (default 2^20) plus the noise headroom.
+ * (default 1,000,000) plus the noise headroom.
  */
 export function planEncoding(input: {
   sites: number;

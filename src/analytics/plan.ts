@@ -57,7 +57,7 @@ export interface PlanInput {
   sites: number;
   /** The fewest shares a published sum may hold; the noise is sized for it. Default: sites. */
   minimumSurvivors?: number;
-  /** The most records one site holds; fixes the encoding's resolution. Default 2^20. */
+  /** The most records one site holds; fixes the encoding's resolution. Default 1,000,000. */
   maxRecordsPerSite?: number;
 }
 
@@ -66,6 +66,9 @@ export function planQuery(input: PlanInput): QueryPlan {
   const policy = parseOrThrow(AnalyticsPolicySchema, input.policy, 'policy');
   const query = parseQuery(input.query, columns);
   const layout = layoutOf(query, columns);
+  if (!Number.isInteger(input.sites) || input.sites < 1) {
+    throw new AnalyticsError(`sites must be a whole number ≥ 1 (got ${input.sites})`);
+  }
   const minimumSurvivors = input.minimumSurvivors ?? input.sites;
   if (
     !Number.isInteger(minimumSurvivors) ||

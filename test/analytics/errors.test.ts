@@ -103,6 +103,15 @@ describe('queries', () => {
     );
   });
 
+  it('round sizes', () => {
+    const q = { query: mean, columns: SYNTHETIC_COLUMNS, policy: OPEN };
+    refuses(() => planQuery({ ...q, sites: 0 }), /sites must be a whole number ≥ 1 \(got 0\)/);
+    refuses(
+      () => planQuery({ ...q, sites: 3, minimumSurvivors: 4 }),
+      /minimumSurvivors must be a whole number in 1..3 \(got 4\)/,
+    );
+  });
+
   it('policy: no epsilon where DP is required', () => {
     refuses(
       () => plan(mean, { minimumCohort: 10, differentialPrivacy: true }),
