@@ -3,6 +3,7 @@ export { Refusal } from './refusal.js';
 export type { JobEvent } from './hub-context.js';
 export { TrainJobSpec, LocalTraining } from './job-spec.js';
 export { Task, Report, Evaluation } from './protocol.js';
+export type { JobTask, JobReport } from './protocol.js';
 export { SiteWorker } from './site-worker.js';
 export { SecureSessions } from './secure-sessions.js';
 export { SecureAggregationSpec } from './secure-aggregation-spec.js';

@@ -18,17 +18,26 @@ import {
  */
 export const SecureAggregationSpec = z
   .object({
-    dropoutRate: z.number().min(0).max(0.5).default(0.05),
-    clippingRange: z.number().positive().finite().default(DEFAULT_QUANTIZATION.clippingRange),
+    dropoutRate: z.number().min(0).max(0.5).optional(),
+    clippingRange: z.number().positive().finite().optional(),
     quantizationRange: z
       .number()
       .int()
       .min(2)
       .max(2 ** 24)
-      .default(DEFAULT_QUANTIZATION.quantizationRange),
+      .optional(),
   })
   .strict();
 export type SecureAggregationSpec = z.infer<typeof SecureAggregationSpec>;
+
+/** The defaults: 5 % dropout per round planned for, Flower's clipping range and 2^22 levels. */
+export function secureAggregationSettings(spec: SecureAggregationSpec) {
+  return {
+    dropoutRate: spec.dropoutRate ?? 0.05,
+    clippingRange: spec.clippingRange ?? DEFAULT_QUANTIZATION.clippingRange,
+    quantizationRange: spec.quantizationRange ?? DEFAULT_QUANTIZATION.quantizationRange,
+  };
+}
 
 /** A round's public SecAgg+ parameters as they travel in a task (JSON; the seed in base64url). */
 export const SecAggRoundWire = z.object({

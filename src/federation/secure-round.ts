@@ -10,7 +10,12 @@ import {
 } from '../privacy/index.js';
 import type { JobReport, JobTask, SecAggPhase } from './protocol.js';
 import { Refusal } from './refusal.js';
-import { packMessage, roundToWire, unpackMessage } from './secure-aggregation-spec.js';
+import {
+  packMessage,
+  roundToWire,
+  secureAggregationSettings,
+  unpackMessage,
+} from './secure-aggregation-spec.js';
 import type { SecAggRoundWire, SecureAggregationSpec } from './secure-aggregation-spec.js';
 
 type Accept = (site: string, report: JobReport, sealed: SealedEnvelope, body: Uint8Array) => void;
@@ -66,9 +71,10 @@ export class SecureRound {
     maxWeight: number;
     spec: SecureAggregationSpec;
   }): SecureRound {
+    const settings = secureAggregationSettings(input.spec);
     const { neighbours, threshold } = planNeighbourhood({
       sites: input.sites.length,
-      dropoutRate: input.spec.dropoutRate,
+      dropoutRate: settings.dropoutRate,
     });
     const core = new SecAggHub({
       round: `${input.id}/${randomBytes(8).toString('hex')}`,
@@ -79,8 +85,8 @@ export class SecureRound {
       vectorLength: input.vectorLength,
       quantization: {
         ...DEFAULT_QUANTIZATION,
-        clippingRange: input.spec.clippingRange,
-        quantizationRange: input.spec.quantizationRange,
+        clippingRange: settings.clippingRange,
+        quantizationRange: settings.quantizationRange,
         maxWeight: input.maxWeight,
       },
     });

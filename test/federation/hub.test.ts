@@ -49,6 +49,10 @@ afterEach(async () => {
   await db.close();
 });
 
+/** Updates in clear: these tests inspect and tamper with each site's update. */
+const clearJob = (o: Parameters<typeof quickJob>[0]) =>
+  quickJob({ ...o, secureAggregation: undefined });
+
 /** Let one site answer whatever task it is offered next; returns its report and frame. */
 async function answer(site: string, edit?: (r: Report, t: Float32Array[]) => void) {
   const posted = await hub.nextTask('heart', site, 10_000);
@@ -93,7 +97,7 @@ async function untilTraining(names: string[]) {
 
 describe('hub round state machine', () => {
   it('refuses a second update from the same site while the round is open (409), keeping the first', async () => {
-    const job = await hub.startJob('heart', quickJob({ rounds: 1, roundTimeoutMs: 60_000 }));
+    const job = await hub.startJob('heart', clearJob({ rounds: 1, roundTimeoutMs: 60_000 }));
     await untilTraining([...sites.keys()]);
     const first = await answer('cleveland');
     expect(first.report.kind).toBe('train');
@@ -108,7 +112,7 @@ describe('hub round state machine', () => {
   });
 
   it('refuses NaN, Infinity and reports for another round, and the round completes with the valid ones', async () => {
-    await hub.startJob('heart', quickJob({ rounds: 1, roundTimeoutMs: 60_000 }));
+    await hub.startJob('heart', clearJob({ rounds: 1, roundTimeoutMs: 60_000 }));
     await untilTraining([...sites.keys()]);
     const nan = await answer('hungary', (_r, t) => (t[0]![2] = Number.NaN));
     await expect(nan.accept()).rejects.toThrow(/NaN/);
@@ -122,7 +126,7 @@ describe('hub round state machine', () => {
   it('fails the job with a clear error when fewer than minSites answer', async () => {
     const job = await hub.startJob(
       'heart',
-      quickJob({ rounds: 1, minSites: 3, setupTimeoutMs: 200, roundTimeoutMs: 50 }),
+      clearJob({ rounds: 1, minSites: 3, setupTimeoutMs: 200, roundTimeoutMs: 50 }),
     );
     await (await answer('cleveland')).accept();
     await (await answer('hungary')).accept();

@@ -44,6 +44,9 @@ export function heartJobSpec(seed: number, rounds?: number): TrainJobSpec {
     roundTimeoutMs: 30_000,
     setupTimeoutMs: 60_000,
     seed,
+    // The hub sees only the sum of the hospitals' updates (SecAgg+; the consortium pack
+    // requires it for federated training).
+    secureAggregation: {},
   };
 }
 
