@@ -76,10 +76,9 @@ function scaleOf(column: { min: number; max: number }) {
   return { mid: (column.min + column.max) / 2, half: (column.max - column.min) / 2 };
 }
 
-function binEdges(
-  query: AnalyticsQuery & { bins?: number; edges?: number[] },
-  columns: AnalyticsColumns,
-): number[] {
+type BinnedQuery = Extract<AnalyticsQuery, { stat: 'histogram' | 'quantile' }>;
+
+function binEdges(query: BinnedQuery, columns: AnalyticsColumns): number[] {
   if (query.edges) return [...query.edges];
   const { min, max } = numericColumn(columns, query.column, 'query column');
   const bins = query.bins ?? 1;

@@ -1,8 +1,15 @@
 /** The station loader: every row kept, "NA" cells null and counted per column, derived columns. */
 import { describe, expect, it } from 'vitest';
 import { DatasetError } from '../../src/learning/index.js';
-import { AIR_QUALITY_HEADER, parseAirQualityStation, seasonOf } from '../../src/analytics/index.js';
-import { loadStations } from './support/stations.js';
+import {
+  AIR_QUALITY_HEADER,
+  REFERENCE_LABEL,
+  exactReference,
+  exactReferenceFromFiles,
+  parseAirQualityStation,
+  seasonOf,
+} from '../../src/analytics/index.js';
+import { COLUMNS, loadStations, stationPath } from './support/stations.js';
 
 // From data/beijing-multisite-air-quality/SOURCE.md: PM2.5 NA and all NA cells per station.
 const SOURCE_TABLE: Record<string, [number, number]> = {
@@ -76,6 +83,16 @@ describe('air-quality loader', () => {
       wd: 'NNW',
     });
     expect(() => seasonOf(13)).toThrow(/month must be a whole number in 1..12 \(got 13\)/);
+  });
+
+  it('the exact reference from the raw files is labelled, and matches the loaded rows', async () => {
+    const query = { stat: 'mean', column: 'PM2.5', by: ['year'] };
+    const fromFile = await exactReferenceFromFiles([stationPath('Dongsi')], query, COLUMNS);
+    const dongsi = (await loadStations()).find((s) => s.station === 'Dongsi')!;
+    expect(fromFile.label).toBe(REFERENCE_LABEL);
+    expect(fromFile.table.title).toContain('exact reference');
+    expect(fromFile.groups).toEqual(exactReference([dongsi.rows], query, COLUMNS).groups);
+    expect(fromFile.groups.map((g) => g.count)).toEqual([7201, 8663, 8633, 8431, 1386]);
   });
 
   it('a missing value nulls that column only', () => {
