@@ -88,9 +88,34 @@ export class Hub {
         at: job.createdAt,
       },
     ]);
+    await this.gate(job);
     this.log.info({ job: job.id, collab: collabId, sites: sites.length }, 'job created');
     this.launch(job);
     return job;
+  }
+
+  /**
+   * Every data site's packs must allow its part in the job (trainFederated: at trust level 2
+   * and with secure aggregation, in the consortium pack). A refused job ends at once, failed,
+   * naming the pack, policy and reason; each decision is in the log.
+   */
+  private async gate(job: JobRecord): Promise<void> {
+    if (!this.governor) return;
+    const gate = await this.governor.mayStartJob(job.collabId, {
+      job: job.id,
+      kind: 'train',
+      secureAggregation: job.spec.secureAggregation !== undefined,
+      differentialPrivacy: job.spec.privacy !== undefined,
+    });
+    if (gate.allowed) return;
+    const refused = gate.refusal;
+    const error = refused
+      ? `refused by ${refused.pack} policy ${refused.policyId} for site ${refused.site}` +
+        `${refused.attribute ? ` (${refused.attribute})` : ''}: ${refused.reason}; ` +
+        `decision at log entry ${refused.entry}`
+      : 'refused by the policy gate';
+    await recordJobFailure(this.context, job, error);
+    throw new Refusal(403, error);
   }
 
   private launch(job: JobRecord): void {

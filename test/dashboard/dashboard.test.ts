@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalNetwork, MemberClient } from '../../src/node/index.js';
 import { apiToken } from '../../src/node/index.js';
-import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 import { ARTIFACTS, browserAvailable, collectErrors, launchChromium } from './browser.js';
 
 // The dashboard in a real browser against a real network: a hub and four hospital processes.
@@ -35,6 +35,7 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     net = await heartNetwork();
     await net.startAll();
+    await raiseToTraining(net);
     client = await net.client();
     token = await apiToken(net.dir('hub'));
     browser = await launchChromium();

@@ -4,7 +4,7 @@ import type { LocalNetwork } from '../../src/node/index.js';
 import type { JobSummary, LedgerEntry, TrainJobSpec } from '../../src/federation/index.js';
 import { decodeEntry } from '../../src/federation/index.js';
 import { TileClient, newVerifier, parsePolicy } from '../../src/ledger/index.js';
-import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 import { runCli } from '../cli/support/run-cli.js';
 import type { BudgetRow } from '../../src/cli/budget-commands.js';
 
@@ -67,6 +67,7 @@ describe('record-level DP-SGD across OS processes, with budgets', () => {
       })),
     }));
     await net.startAll();
+    await raiseToTraining(net);
     const client = await net.client();
 
     // A DP job that spends ε = 2 at every site: each round's entry carries the spend so far.

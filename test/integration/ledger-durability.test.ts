@@ -16,7 +16,7 @@ import {
 } from '../../src/ledger/index.js';
 import type { LocalNetwork } from '../../src/node/index.js';
 import { openNodeDirectory } from '../../src/node/index.js';
-import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 
 // The log's durability through the real hub process: while four sites train, the hub is killed
 // with SIGKILL 20 times at random moments. Before each kill we ask the hub how many entries
@@ -48,6 +48,7 @@ describe('the hub log under kill -9', () => {
   it(`keeps every acknowledged entry across ${KILLS} kills of the hub under load`, async () => {
     net = await heartNetwork();
     await net.startAll();
+    await raiseToTraining(net);
     let client = await net.client();
     const job = quickJob({ rounds: 80, roundTimeoutMs: 10_000, setupTimeoutMs: 30_000 });
     const { id } = await client.startJob('heart', { ...job, local: { ...job.local, steps: 10 } });

@@ -3,9 +3,9 @@ import { generateNodeKey, loadNodeKey, sealEnvelope, toHeaders } from '../../src
 import type { NodeKey } from '../../src/identity/index.js';
 import { decodeFrame, encodeFrame } from '../../src/node/index.js';
 import type { LocalNetwork } from '../../src/node/index.js';
-import { SiteWorker, Task } from '../../src/federation/index.js';
+import { SecureSessions, SiteWorker, Task } from '../../src/federation/index.js';
 import { loadSiteDataset } from '../../src/learning/index.js';
-import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 
 let net: LocalNetwork;
 let cleveland: NodeKey;
@@ -88,15 +88,21 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
     expect(((await second.json()) as { error: string }).error).toMatch(/replay/);
   });
 
-  it('refuses NaN and wrong-shape updates and duplicates; the round goes on with the valid one', async () => {
+  it('refuses clear tensors, forged keys and duplicates in a secure round; the round goes on with the valid ones', async () => {
+    await raiseToTraining(net);
     const client = await net.client();
     const spec = net.spec.sites.find((s) => s.name === 'cleveland')!.datasets[0]!;
     const worker = new SiteWorker(
       'cleveland',
       new Map([['heart', { config: spec, data: await loadSiteDataset(spec, '/') }]]),
+      undefined,
+      new SecureSessions(cleveland.keyId),
     );
     const { id } = await client.startJob('heart', quickJob({ rounds: 2, roundTimeoutMs: 60_000 }));
+    let tested = false;
     for (;;) {
+      const job = await client.job(id);
+      if (job.rounds.some((r) => r.round === 1 && r.status === 'complete')) break;
       const res = await poll();
       if (res.status === 204) continue;
       expect(res.status).toBe(200);
@@ -105,35 +111,30 @@ describe('the hub refuses forged, stale and replayed messages, and records each 
       // This test plays a data site only: its witness's cosign requests go unanswered.
       if (task.kind === 'cosign') continue;
       const { report, tensors } = await worker.perform(task, frame.tensors);
-      const reply = (t: typeof tensors) =>
-        send('/v1/collabs/heart/reports', report.kind, report.round, encodeFrame(report, t));
-      if (task.kind !== 'train') {
-        expect((await reply(tensors)).status).toBe(200);
+      const reply = (r: typeof report, t: typeof tensors) =>
+        send('/v1/collabs/heart/reports', r.kind, r.round, encodeFrame(r, t));
+      if (task.kind !== 'train' || report.kind !== 'train' || tested) {
+        expect((await reply(report, tensors)).status).toBe(200);
         continue;
       }
-      const nan = tensors.map((t, i) => ({
-        ...t,
-        data: i === 0 ? t.data.map((v, j) => (j === 3 ? NaN : v)) : t.data,
-      }));
-      const bad = await reply(nan);
-      expect(bad.status).toBe(422);
-      expect(((await bad.json()) as { error: string }).error).toMatch(/NaN/);
-      const wrongShape = tensors.map((t) => ({
-        ...t,
-        shape: [t.data.length + 1],
-        data: new Float32Array(t.data.length + 1),
-      }));
-      const shaped = await reply(wrongShape);
-      expect(await shaped.text()).toMatch(/shape/);
-      expect(shaped.status).toBe(422);
-      expect((await reply(tensors)).status).toBe(200);
-      const dup = await reply(tensors);
+      tested = true;
+      // The update itself must never travel in a secure round, even beside the keys.
+      const clear = await reply(report, frame.tensors);
+      expect(clear.status).toBe(422);
+      expect(await clear.text()).toMatch(/carries no tensors/);
+      const forged = await reply({ ...report, secagg: 'not-a-secagg-message' }, []);
+      expect(forged.status).toBe(422);
+      expect(await forged.text()).toMatch(/secure aggregation/);
+      const missing = await reply({ ...report, secagg: undefined }, []);
+      expect(missing.status).toBe(422);
+      expect((await reply(report, tensors)).status).toBe(200);
+      const dup = await reply(report, tensors);
       expect(dup.status).toBe(409);
-      // Once every site has reported the round closes, so a duplicate meets either refusal.
+      // Once every site has reported the round's task is gone, so a duplicate meets either refusal.
       expect(((await dup.json()) as { error: string }).error).toMatch(/already|not open/);
-      break;
     }
-    // Round 1 completes with all four sites: the refused messages cost the valid ones nothing.
+    expect(tested).toBe(true);
+    // Round 1 completed with all four sites: the refused messages cost the valid ones nothing.
     for (;;) {
       const job = await client.job(id);
       const r1 = job.rounds.find((r) => r.round === 1 && r.status === 'complete');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalNetwork } from '../../src/node/index.js';
+import { apiToken } from '../../src/node/index.js';
+import type { PlacementListing } from '../../src/node/placement-listing.js';
 import type { JobSummary } from '../../src/federation/index.js';
 import { decodeEntry, verifyReceipt } from '../../src/federation/index.js';
 import type { LedgerEntry } from '../../src/federation/index.js';
@@ -15,7 +17,7 @@ import {
   parsePolicy,
   verifyCosignedCheckpoint,
 } from '../../src/ledger/index.js';
-import { heartNetwork, quickJob } from '../support/heart-network.js';
+import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 import { runCli } from '../cli/support/run-cli.js';
 
 let net: LocalNetwork | undefined;
@@ -134,6 +136,7 @@ describe('federated training across OS processes', () => {
     await writeFile(sites, JSON.stringify(COMPUTE_SITES));
     net = await heartNetwork((spec) => ({ ...spec, hub: { ...spec.hub, computeSites: sites } }));
     await net.startAll();
+    await raiseToTraining(net);
     const client = await net.client();
     const { id } = await client.startJob('heart', quickJob({ rounds: 4, roundTimeoutMs: 60_000 }));
     const job = await waitFor(client, id, (j) => j.status !== 'running');
@@ -154,6 +157,25 @@ describe('federated training across OS processes', () => {
       expect(r.metrics!.pooledAccuracy).toBeGreaterThan(0.6);
     }
     const entries = await checkLedger(client, 4);
+    // The dashboard's API lists the placement from the log (member token), with its index.
+    const auth = { authorization: `Bearer ${await apiToken(net.dir('hub'))}` };
+    const listing = (await (
+      await fetch(`${net.hubUrl}/v1/collabs/heart/placements`, { headers: auth })
+    ).json()) as PlacementListing;
+    expect(listing.placements.map((p) => p.index)).toEqual([
+      entries.findIndex((e) => e.type === 'job.placed'),
+    ]);
+    expect(listing.sites.map((s) => [s.id, s.lat])).toEqual([
+      ['hub', 46.2],
+      ['se-north', 65.6],
+    ]);
+    expect((await fetch(`${net.hubUrl}/v1/collabs/heart/placements`)).status).toBe(401);
+    const wrong = await fetch(`${net.hubUrl}/v1/planner/scenario?objective=fast`, {
+      headers: auth,
+    });
+    expect(await wrong.json()).toMatchObject({
+      error: 'objective: must be one of cost, carbon, balanced',
+    });
     // The same log through the command line: a monitor's audit, and a site's offline proof
     // that its contribution was received, checked with the public witness policy alone.
     const work = await mkdtemp(join(tmpdir(), 'converge-log-'));
@@ -198,6 +220,7 @@ describe('federated training across OS processes', () => {
   it('drops a site killed with -9 mid-training and takes it back when it returns', async () => {
     net = await heartNetwork();
     await net.startAll();
+    await raiseToTraining(net);
     const client = await net.client();
     const { id } = await client.startJob('heart', quickJob({ rounds: 8 }));
     await waitFor(client, id, (j) => completeRounds(j).length >= 1);
@@ -220,6 +243,7 @@ describe('federated training across OS processes', () => {
   it('resumes at the last completed round after kill -9 of the hub, earlier rounds intact', async () => {
     net = await heartNetwork();
     await net.startAll();
+    await raiseToTraining(net);
     let client = await net.client();
     const { id } = await client.startJob('heart', quickJob({ rounds: 8 }));
     const before = await waitFor(client, id, (j) => completeRounds(j).length >= 3);
@@ -252,6 +276,7 @@ describe('federated training across OS processes', () => {
       ),
     }));
     await net.startAll();
+    await raiseToTraining(net);
     const client = await net.client();
     const { id } = await client.startJob('heart', quickJob({ rounds: 2 }));
     const job = await waitFor(client, id, (j) => j.status !== 'running');
@@ -287,6 +312,7 @@ describe('federated training across OS processes', () => {
     expect(stderr).toMatch(/switzerland\.data/);
     expect(stderr).toMatch(/switzerland\.data:7: expected 14 fields, found 8/);
     for (const s of ['cleveland', 'hungary', 'long-beach']) await net.start(s);
+    await raiseToTraining(net);
     const client = await net.client();
     const { id } = await client.startJob(
       'heart',

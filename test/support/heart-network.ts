@@ -7,6 +7,7 @@ import { LocalNetwork } from '../../src/node/index.js';
 import type { LocalNetworkSpec } from '../../src/node/index.js';
 import { heartDiseaseNetwork } from '../../src/cli/demo/heart-network.js';
 import { heartJobSpec } from '../../src/cli/demo/run-demo.js';
+import { raiseTrustTogether } from '../../src/cli/demo/demo-governance.js';
 import type { TrainJobSpec } from '../../src/federation/index.js';
 
 /** The demo's four hospitals as real processes, in a fresh temporary directory. */
@@ -33,4 +34,12 @@ export function quickJob(overrides: Partial<TrainJobSpec> = {}): TrainJobSpec {
     setupTimeoutMs: 15_000,
     ...overrides,
   };
+}
+
+/**
+ * Federated training needs trust level 2 (the consortium pack): every member signs the raise,
+ * as in the demo. Call once the hub runs.
+ */
+export async function raiseToTraining(net: LocalNetwork): Promise<void> {
+  await raiseTrustTogether(net, await net.client());
 }

@@ -31,6 +31,36 @@ interface Party {
   jurisdiction: string;
 }
 
+/**
+ * The hub proposes the next trust level and every member signs it with its own key, as each
+ * would with `converge trust vote`; throws unless the level rose.
+ */
+export async function raiseTrustTogether(
+  net: LocalNetwork,
+  client: MemberClient,
+  onProposed: (p: { from: number; to: number }) => void = () => {},
+) {
+  const collab = net.spec.collab.id;
+  const before = await client.trustState(collab);
+  const proposal = await client.proposeTrustRaise(collab, net.spec.hub.name);
+  onProposed({ from: before.level, to: proposal.to });
+  let after = before;
+  for (const member of before.members) {
+    const { key } = await openNodeDirectory(net.dir(member));
+    after = await client.voteTrust(
+      collab,
+      member,
+      signVote(TRUST_PURPOSE, proposal, key.privateKey),
+    );
+  }
+  if (after.level !== proposal.to) {
+    throw new Error(
+      `the trust level stayed at ${after.level}: ${after.missing.join(', ')} missing`,
+    );
+  }
+  return { before, proposal, after };
+}
+
 export async function demoGovernance(
   net: LocalNetwork,
   client: MemberClient,
@@ -47,25 +77,9 @@ export async function demoGovernance(
   const decisions: DemoDecision[] = [];
 
   // Trust: level 1 → 2, by every member's signature.
-  const before = await client.trustState(collab);
-  const proposal = await client.proposeTrustRaise(collab, spec.hub.name);
-  say(
-    `  trust: ${collab} is at level ${before.level}; ${spec.hub.name} proposes level ${proposal.to}`,
+  const { before, proposal, after } = await raiseTrustTogether(net, client, (p) =>
+    say(`  trust: ${collab} is at level ${p.from}; ${spec.hub.name} proposes level ${p.to}`),
   );
-  let after = before;
-  for (const member of before.members) {
-    const { key } = await openNodeDirectory(net.dir(member));
-    after = await client.voteTrust(
-      collab,
-      member,
-      signVote(TRUST_PURPOSE, proposal, key.privateKey),
-    );
-  }
-  if (after.level !== proposal.to) {
-    throw new Error(
-      `the trust level stayed at ${after.level}: ${after.missing.join(', ')} missing`,
-    );
-  }
   say(`  trust: every member signed (${before.members.join(', ')}): level ${after.level}`);
 
   // Two actions no pack in force should let through.
