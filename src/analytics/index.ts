@@ -8,6 +8,7 @@
  * Site: parseQueryPlan → siteContribution → encodeForSecAgg → SecAggSite.maskInput(req, x, maxWeight)
  */
 export { AnalyticsError } from './errors.js';
+export { AnalyticsTable } from './table-config.js';
 export {
   AnalyticsColumn,
   AnalyticsColumns,

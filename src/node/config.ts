@@ -2,6 +2,7 @@ import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DatasetConfig } from '../learning/index.js';
+import { AnalyticsTable } from '../analytics/index.js';
 import { isJurisdiction } from './jurisdictions.js';
 
 /** `member`: an institution in a collaboration with no data site (yet); it votes, proposes, asks. */
@@ -30,6 +31,8 @@ export const NodeConfig = z.object({
   hub: HubLink.optional(),
   collaborations: z.array(z.string()).default([]),
   datasets: z.array(DatasetConfig).default([]),
+  /** Tables this site offers to federated analytics only (`converge query`), never to training. */
+  tables: z.array(AnalyticsTable).default([]),
   /**
    * A hub's compute sites, a sites file in `converge plan`'s format (a relative path is
    * relative to the node directory): where jobs' aggregation may run. Without it the hub
