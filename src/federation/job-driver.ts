@@ -382,14 +382,20 @@ export class JobDriver {
       const ms = Date.now() - started;
       previous = closed
         .then(() =>
-          completeRound(db, this.job.id, round, {
-            participants: participated,
-            dropped,
-            globalModel: frame,
-            globalModelSha256: modelSha256,
-            strategyState: next.state ? encodeStrategyState(next.state) : null,
-            metrics: { trainLoss },
-          }),
+          completeRound(
+            db,
+            this.job.id,
+            round,
+            {
+              participants: participated,
+              dropped,
+              globalModel: frame,
+              globalModelSha256: modelSha256,
+              strategyState: next.state ? encodeStrategyState(next.state) : null,
+              metrics: { trainLoss },
+            },
+            taken.secure ? [...taken.reports].map(([site, report]) => ({ site, report })) : [],
+          ),
         )
         .then(() => {
           this.ctx.onProgress(this.job.id, {

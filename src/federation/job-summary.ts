@@ -64,7 +64,8 @@ export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | 
         ? pooledMetrics(new Map([...reported].map(([s, m]) => [s, m.evaluation])))
         : null;
     const trained = await reportsFor(db, jobId, 'train', r.round);
-    const contributed = new Set(updates.map((u) => u.site));
+    // A secure round stores no update: its participants are the sites in the sum.
+    const contributed = new Set(r.participants ?? updates.map((u) => u.site));
     const privacySpent = roundPrivacySpent(
       new Map([...trained].filter(([s]) => contributed.has(s)).map(([s, t]) => [name(s), t])),
     );
@@ -77,7 +78,9 @@ export async function summarizeJob(db: Db, jobId: string): Promise<JobSummary | 
       dropped: (r.dropped ?? []).map(name),
       globalModelSha256: r.globalModelSha256,
       trainLoss: stored?.trainLoss ?? null,
-      trainMs: Object.fromEntries(updates.map((u) => [name(u.site), u.trainMs])),
+      trainMs: Object.fromEntries(
+        [...trained].filter(([s]) => contributed.has(s)).map(([s, t]) => [name(s), t.trainMs]),
+      ),
       updateBytes: Object.fromEntries(updates.map((u) => [name(u.site), u.payload.byteLength])),
       metrics: evaluated ? { ...evaluated, perSite: named(evaluated.perSite) } : null,
       privacySpent,

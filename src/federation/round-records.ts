@@ -198,23 +198,38 @@ export async function completeRound(
     strategyState: Uint8Array | null;
     metrics: unknown;
   },
+  /**
+   * A secure round's train reports (sample counts, loss, privacy spent: no update), kept only
+   * now that the round is whole; a clear round stored them with each update.
+   */
+  reports: { site: string; report: unknown }[] = [],
 ): Promise<void> {
-  await db.query(
-    `update rounds set status = 'complete', completed_at = $3, participants = $4, dropped = $5,
-       global_model = $6, global_model_sha256 = $7, strategy_state = $8, metrics = $9
-     where job_id = $1 and round = $2 and status = 'open'`,
-    [
-      jobId,
-      round,
-      Date.now(),
-      JSON.stringify(result.participants),
-      JSON.stringify(result.dropped),
-      result.globalModel,
-      result.globalModelSha256,
-      result.strategyState,
-      JSON.stringify(result.metrics),
-    ],
-  );
+  const now = Date.now();
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `update rounds set status = 'complete', completed_at = $3, participants = $4, dropped = $5,
+         global_model = $6, global_model_sha256 = $7, strategy_state = $8, metrics = $9
+       where job_id = $1 and round = $2 and status = 'open'`,
+      [
+        jobId,
+        round,
+        now,
+        JSON.stringify(result.participants),
+        JSON.stringify(result.dropped),
+        result.globalModel,
+        result.globalModelSha256,
+        result.strategyState,
+        JSON.stringify(result.metrics),
+      ],
+    );
+    for (const { site, report } of reports) {
+      await tx.query(
+        `insert into job_reports (job_id, site_key, kind, round, payload, received_at)
+         values ($1, $2, 'train', $3, $4, $5) on conflict do nothing`,
+        [jobId, site, round, JSON.stringify(report), now],
+      );
+    }
+  });
 }
 
 /** Metrics of the round's global model as evaluated by the sites, filled in one round later. */
