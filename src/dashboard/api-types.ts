@@ -107,3 +107,91 @@ export interface TrustView {
   signed: string[];
   missing: string[];
 }
+
+/** A `job.placed` ledger entry: where the planner put a job's aggregation (src/federation/placement.ts). */
+export interface JobPlacement {
+  index: number;
+  collab: string;
+  job: string;
+  local: string[];
+  objective: string;
+  candidates: string[];
+  aggregation: {
+    site: string;
+    country: string;
+    lat?: number;
+    lon?: number;
+    usd: number;
+    kgCO2: number;
+    energyKwh: number;
+    latencyMs: number | null;
+  } | null;
+  excluded: { site: string; pack: string; policyId: string; reason: string }[];
+  bound: { lp: number | null; gap: number | null };
+  solver: { name: string; status: string; gate: string; ms: number };
+  error?: string;
+  at: number;
+}
+
+/** GET /v1/collabs/:collab/placements (member token; src/node/placement-listing.ts). */
+export interface PlacementListing {
+  collab: string;
+  source: string | null;
+  sites: { id: string; name: string; country: string; lat?: number; lon?: number }[];
+  placements: JobPlacement[];
+}
+
+/** GET /v1/planner/scenario?objective= (member token; src/node/scenario-plans.ts). */
+export interface ScenarioPlan {
+  scenario: string;
+  objective: 'cost' | 'carbon' | 'balanced';
+  gate: string;
+  plannedAt: number;
+  wallMs: number;
+  solve: { solver: string; status: string; model?: string; ms: number };
+  totals: {
+    workloads: number;
+    placed: number;
+    acceleratorHours: number;
+    usd: number;
+    egressUsd: number;
+    kgCO2: number;
+    objective: number;
+  };
+  bound: { lp: number | null; gap: number | null };
+  sites: {
+    siteId: string;
+    name: string;
+    country: string;
+    hub?: string;
+    lat: number;
+    lon: number;
+    workloads: number;
+    acceleratorHours: number;
+    usd: number;
+    kgCO2: number;
+    utilisation: number;
+  }[];
+  exclusions: {
+    pack: string;
+    policyId: string;
+    reason: string;
+    pairs: number;
+    sites: number;
+    workloads: number;
+  }[];
+  unplaceable: {
+    workloadId: string;
+    reasons: { kind: string; pack?: string; policyId?: string; reason: string; sites: number }[];
+  }[];
+  flows: { from: string; to: string; workloads: number; acceleratorHours: number }[];
+  comparison: {
+    planned: { workloads: number; usd: number; kgCO2: number };
+    runAtData: { workloads: number; usd: number; kgCO2: number };
+    savedUsd: number;
+    savedKgCO2: number;
+    savedUsdShare: number;
+    savedKgCO2Share: number;
+  };
+  keptHome: { workloads: number; share: number };
+}

@@ -6,15 +6,16 @@ import { CollaborationsPage } from './pages/collaborations';
 import { DecisionsPage } from './pages/decisions';
 import { LedgerPage } from './pages/ledger';
 import { LoginPage } from './pages/login';
-import { PlannerPage } from './pages/planner';
 import { PrivacyPage } from './pages/privacy';
 import { TrainingPage } from './pages/training';
 import { currentPage, PAGES, type PagePath } from './routes';
 import { forgetToken, storedToken, storeToken } from './session';
 import { useLoad } from './use-load';
 
-// The world map (TopoJSON and projections) is a third of the code: loaded when first shown.
+// The world map (TopoJSON and projections) is a third of the code: loaded when first shown, by
+// the network and planner pages.
 const NetworkPage = lazy(() => import('./pages/network').then((m) => ({ default: m.NetworkPage })));
+const PlannerPage = lazy(() => import('./pages/planner').then((m) => ({ default: m.PlannerPage })));
 
 export function App() {
   const [token, setToken] = useState(storedToken);
@@ -120,6 +121,10 @@ function Page(props: {
     case 'privacy':
       return <PrivacyPage overview={overview} token={token} />;
     case 'planner':
-      return <PlannerPage />;
+      return (
+        <Suspense fallback={<Loading what="the planner" />}>
+          <PlannerPage token={token} overview={overview} />
+        </Suspense>
+      );
   }
 }

@@ -2,10 +2,14 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Refusal, getJob, summarizeJob } from '../federation/index.js';
+import { Refusal, getCollaboration, getJob, summarizeJob } from '../federation/index.js';
+import type { Recorder } from '../federation/index.js';
+import { OBJECTIVES } from '../planner/index.js';
 import type { Db } from '../store/index.js';
 import { hubOverview } from './dashboard-overview.js';
 import { dashboardDir, dashboardFile } from './dashboard-static.js';
+import { PlacementListings } from './placement-listing.js';
+import { ScenarioPlans } from './scenario-plans.js';
 
 export interface DashboardDeps {
   db: Db;
@@ -16,6 +20,8 @@ export interface DashboardDeps {
   staticDir?: string;
   /** How often a job's progress stream looks for changes. */
   pollMs?: number;
+  /** The collaborations' logs, where job placements are read from. */
+  recorder?: Recorder;
 }
 
 /** A change of any of these means the job's summary changed (a phase, a round, a report). */
@@ -45,6 +51,8 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   };
   app.use('/v1/overview', requireToken);
   app.use('/v1/jobs/:id/events', requireToken);
+  app.use('/v1/collabs/:collab/placements', requireToken);
+  app.use('/v1/planner/scenario', requireToken);
 
   app.get('/v1/overview', async (c) =>
     c.json(await hubOverview(db, { name: deps.nodeName, keyId: deps.keyId })),
@@ -81,6 +89,29 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
         await sleep(pollMs);
       }
     });
+  });
+
+  // The planner page: where the hub placed each job's aggregation (from the log), and the
+  // shipped scenario's plan (`converge plan` in a child process, kept per objective).
+  const listings = deps.recorder ? new PlacementListings(db, deps.recorder) : undefined;
+  app.get('/v1/collabs/:collab/placements', async (c) => {
+    const collab = c.req.param('collab');
+    if (!(await getCollaboration(db, collab))) throw new Refusal(404, `no collaboration ${collab}`);
+    if (!listings) return c.json({ collab, source: null, sites: [], placements: [] });
+    return c.json(await listings.list(collab));
+  });
+  const plans = new ScenarioPlans();
+  app.get('/v1/planner/scenario', async (c) => {
+    const asked = c.req.query('objective') ?? 'balanced';
+    const objective = OBJECTIVES.find((o) => o === asked);
+    if (!objective) {
+      throw new Refusal(400, `objective: must be one of ${OBJECTIVES.join(', ')}`);
+    }
+    try {
+      return c.json(await plans.get(objective));
+    } catch (e) {
+      return c.json({ error: (e as Error).message, status: 503 }, 503);
+    }
   });
 
   // Hash routing (#/training) means only "/" and the hashed assets are ever requested.

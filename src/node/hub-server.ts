@@ -243,10 +243,16 @@ export function createHubApp(deps: ServerDeps): Hono {
     return c.json({ id: job.id, status: job.status, phase: job.phase }, 201);
   });
 
-  // The dashboard (static files at "/", its overview and progress stream): dashboard-routes.ts.
+  // The dashboard (static files at "/", overview, progress stream, planner): dashboard-routes.ts.
   app.route(
     '/',
-    dashboardRoutes({ db, token: deps.token, nodeName: deps.nodeName, keyId: key.keyId }),
+    dashboardRoutes({
+      db,
+      token: deps.token,
+      nodeName: deps.nodeName,
+      keyId: key.keyId,
+      recorder: deps.recorder,
+    }),
   );
 
   app.get('/v1/jobs/:id', async (c) => {

@@ -31,7 +31,10 @@ export interface ExclusionGroup {
   workloads: number;
 }
 
-function summarise(plan: Plan, key: (e: Plan['exclusions'][number]) => string): ExclusionGroup[] {
+function summarise(
+  plan: Pick<Plan, 'exclusions'>,
+  key: (e: Plan['exclusions'][number]) => string,
+): ExclusionGroup[] {
   const groups = new Map<
     string,
     { first: Plan['exclusions'][number]; pairs: number; sites: Set<string>; workloads: Set<string> }
@@ -62,12 +65,12 @@ function summarise(plan: Plan, key: (e: Plan['exclusions'][number]) => string): 
 }
 
 /** Refused pairs grouped by decision: one entry per (pack, policy, reason). */
-export function exclusionSummary(plan: Plan): ExclusionGroup[] {
+export function exclusionSummary(plan: Pick<Plan, 'exclusions'>): ExclusionGroup[] {
   return summarise(plan, (e) => `${e.pack}\u0000${e.policyId}\u0000${e.reason}`);
 }
 
 /** Refused pairs grouped by (pack, policy) alone; the reason is one example. */
-export function exclusionsByPolicy(plan: Plan): ExclusionGroup[] {
+export function exclusionsByPolicy(plan: Pick<Plan, 'exclusions'>): ExclusionGroup[] {
   return summarise(plan, (e) => `${e.pack}\u0000${e.policyId}`);
 }
 

@@ -103,6 +103,41 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
     await page.close();
   });
 
+  it('shows the planned scenario and where the job was placed, at laptop and phone widths', async () => {
+    for (const viewport of [LAPTOP, PHONE]) {
+      const { page, errors } = await open('planner', viewport);
+      await page.getByRole('heading', { level: 1, name: 'Planner' }).waitFor();
+      // The hub runs converge plan once (seconds on a busy machine), then keeps the plan.
+      const plan = page.getByTestId('plan-table');
+      await plan.waitFor({ timeout: 120_000 });
+      expect(await plan.locator('tbody tr').count()).toBe(19);
+      const summary = await page.getByTestId('scenario-summary').textContent();
+      expect(summary).toContain('93 of 94 workloads');
+      expect(summary).toContain('saved 12.0 %');
+      const excluded = page.getByRole('table', { name: /Excluded by policy/ });
+      expect(await excluded.textContent()).toContain('eccn-3a090-a1-d5-headquartered');
+      // The job trained earlier: its aggregation placed at the hub's own server, nothing excluded.
+      const placements = page.getByRole('table', { name: /job placement/ });
+      await placements.waitFor();
+      expect(await placements.textContent()).toContain(jobId);
+      expect(await placements.textContent()).toContain('hub (CH)');
+      expect(await page.locator('svg.placement-map').count()).toBe(2);
+      await page.screenshot({
+        path: join(ARTIFACTS, `planner-${viewport === PHONE ? 'phone' : 'laptop'}.png`),
+        fullPage: true,
+      });
+      if (viewport === LAPTOP) {
+        // The objective is a labelled control; another objective is another plan.
+        await page.getByLabel('Objective').selectOption('carbon');
+        await expect
+          .poll(() => plan.locator('caption').textContent(), { timeout: 120_000 })
+          .toContain('objective carbon');
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('loads every page with the token, at laptop and phone widths, without console errors', async () => {
     await client.ledgerPublished('heart');
     for (const viewport of [LAPTOP, PHONE]) {

@@ -24,6 +24,12 @@ export function describeEntry(e: DecodedEntry, name: (keyId: string) => string):
       return `job ${str(v['job'])} proposed`;
     case 'job.started':
       return `job ${str(v['job'])} started with ${(v['participants'] as unknown[] | undefined)?.length ?? 0} sites`;
+    case 'job.placed': {
+      const a = v['aggregation'] as Record<string, unknown> | null | undefined;
+      return a
+        ? `job ${str(v['job'])}: aggregation placed at ${str(a['site'])} (${str(a['country'])})`
+        : `job ${str(v['job'])}: aggregation not placed (${str(v['error'])})`;
+    }
     case 'contribution.receipt':
       return `round ${str(v['round'])}: receipt from ${name(str(v['site']))}, ${str(v['numSamples'])} samples`;
     case 'round.closed':

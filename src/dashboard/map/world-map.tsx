@@ -12,13 +12,14 @@ export interface MapNode {
   roles: string[];
 }
 
-const WIDTH = 960;
-const HEIGHT = 500;
+export const WIDTH = 960;
+export const HEIGHT = 500;
 
 type Country = Feature<Geometry, { name: string }>;
 
-// Parsed once: the TopoJSON ships inside the bundle, so the map needs no network.
-const countries = (
+// Parsed once: the TopoJSON ships inside the bundle, so the map needs no network. Shared with
+// the planner's map (placement-map.tsx).
+export const countries = (
   feature(
     world as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>,
     (world as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>).objects
