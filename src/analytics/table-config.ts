@@ -13,6 +13,15 @@ export const AnalyticsTable = z
     path: z.string().min(1, 'must not be empty'),
     format: z.literal('prsa-air-quality'),
     columns: AnalyticsColumns,
+    /**
+     * The owner's cap on privacy loss over every query this table ever answers; each query's
+     * (ε, δ) is charged durably before the site computes, and refused with the numbers if it
+     * would not fit. Without a budget the site answers only noisy queries the policy allows.
+     */
+    privacyBudget: z
+      .object({ epsilon: z.number().positive().finite(), delta: z.number().gt(0).lt(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type AnalyticsTable = z.infer<typeof AnalyticsTable>;
