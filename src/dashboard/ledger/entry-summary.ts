@@ -50,6 +50,14 @@ export function describeEntry(e: DecodedEntry, name: (keyId: string) => string):
       return `${str(v['member'])} signed for trust level ${str(v['to'])}`;
     case 'trust.changed':
       return `trust level ${str(v['from'])} → ${str(v['to'])}: ${str(v['why'])}`;
+    case 'policy.proposed': {
+      const p = (v['proposal'] ?? {}) as Record<string, unknown>;
+      return `${str(p['proposer'])} proposes pack ${str(p['pack'])} ${str(p['toHash']).slice(0, 12)}… (proposal ${str(p['id'])})`;
+    }
+    case 'policy.voted':
+      return `${str(v['member'])} signed pack proposal ${str(v['proposal'])}`;
+    case 'policy.changed':
+      return `pack ${str(v['pack'])} ${str(v['version'])} in force (proposal ${str(v['proposal'])})`;
     case 'ledger.evidence':
       return `evidence from witness ${str(v['witness'])}: ${str(v['reason'])}`;
     default:
