@@ -6,6 +6,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AnalyticsTable } from '../analytics/index.js';
 import type { DatasetConfig } from '../learning/index.js';
 import { createCollaborationAt } from './collab-setup.js';
 import { ENDPOINT_FILE, identityCard, initNodeDirectory } from './node-dir.js';
@@ -21,7 +22,11 @@ export interface PartySpec {
 export interface LocalNetworkSpec {
   /** `computeSites`: the hub's sites file (absolute path), where jobs' aggregation may run. */
   hub: PartySpec & { computeSites?: string };
-  sites: (PartySpec & { datasets: DatasetConfig[] })[];
+  /**
+   * Data sites: datasets they train on and tables they offer to analytics only (either may be
+   * empty). Paths go into node.json as given, so give them absolute.
+   */
+  sites: (PartySpec & { datasets: DatasetConfig[]; tables?: AnalyticsTable[] })[];
   /** Members without a data site: admitted with a node directory and key, never started. */
   members?: PartySpec[];
   collab: { id: string; domain: string; title?: string; minCleanJobs?: number };

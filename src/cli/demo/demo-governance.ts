@@ -77,7 +77,7 @@ export async function demoGovernance(
   const decisions: DemoDecision[] = [];
 
   // Trust: level 1 → 2, by every member's signature.
-  const { before, proposal, after } = await raiseTrustTogether(net, client, (p) =>
+  const { before, after } = await raiseTrustTogether(net, client, (p) =>
     say(`  trust: ${collab} is at level ${p.from}; ${spec.hub.name} proposes level ${p.to}`),
   );
   say(`  trust: every member signed (${before.members.join(', ')}): level ${after.level}`);
