@@ -5,6 +5,8 @@ import type { Db } from '../store/index.js';
 import { findMember, listMembers } from './collab-records.js';
 import type { HubContext, JobEvent } from './hub-context.js';
 import { JobDriver } from './job-driver.js';
+import { QueryDriver, type QueryView } from './query-driver.js';
+import { randomUUID } from 'node:crypto';
 import { createJob, DuplicateReport, getJob, listJobs, saveReport } from './job-records.js';
 import type { JobRecord } from './job-records.js';
 import { TrainJobSpec } from './job-spec.js';
@@ -31,6 +33,7 @@ export class Hub {
     { driver: JobDriver; done: Promise<void>; refusal?: string }
   >();
   private readonly context: HubContext;
+  private readonly queries = new Map<string, { driver: QueryDriver; done: Promise<void> }>();
 
   constructor(
     readonly db: Db,
@@ -140,13 +143,25 @@ export class Hub {
   }
 
   /** A site declined a task it was offered: stop the job's driver and fail the job with why. */
-  private async acceptRefusal(collab: string, site: string, report: RefusedReport) {
+  private async acceptRefusal(
+    collab: string,
+    site: string,
+    report: RefusedReport,
+    sealed: SealedEnvelope,
+    body: Uint8Array,
+  ) {
     const posted = this.board.get(report.taskId);
     if (!posted || posted.collab !== collab || posted.task.kind !== report.task) {
       throw new Refusal(409, `task ${report.taskId} is not open (round closed or never offered)`);
     }
     if (!posted.recipients.has(site)) {
       throw new Refusal(403, `site ${site} was not asked for task ${report.taskId}`);
+    }
+    if (posted.accept) {
+      // Analytics: a site without the table, or whose budget cannot pay, is left out.
+      posted.accept(site, report, sealed, body);
+      this.board.markReported(report.taskId, site);
+      return;
     }
     this.board.markReported(report.taskId, site);
     const entry = this.drivers.get(report.jobId);
@@ -155,6 +170,32 @@ export class Hub {
     entry.refusal = `site ${name} refused the ${report.task} task (round ${report.round}): ${report.reason}`;
     this.log.warn({ job: report.jobId, site: name, reason: report.reason }, 'task refused');
     entry.driver.stop();
+  }
+
+  /**
+   * A member's federated analytics query: validated at once (400 naming the field), then run
+   * in the background; its view is polled with `query`.
+   */
+  async startQuery(collab: string, body: unknown): Promise<QueryView> {
+    const { request, query } = QueryDriver.parse(body);
+    if ((await this.context.sitesOf(collab)).length === 0) {
+      throw new Refusal(404, `collaboration ${collab} has no data sites`);
+    }
+    const id = `q-${randomUUID()}`;
+    const driver = new QueryDriver(this.context, this.governor, id, collab, request, query);
+    const done = driver
+      .run()
+      .catch((e: unknown) => this.log.error({ query: id, err: String(e) }, 'query crashed'));
+    this.queries.set(id, { driver, done });
+    return driver.view;
+  }
+
+  query(collab: string, id: string): QueryView {
+    const found = this.queries.get(id);
+    if (!found || found.driver.view.collab !== collab) {
+      throw new Refusal(404, `no query ${id} in ${collab}`);
+    }
+    return found.driver.view;
   }
 
   /** Wait until the job's driver has stopped (finished, failed or the hub stopped). */
@@ -219,7 +260,7 @@ export class Hub {
       return report;
     }
     if (report.kind === 'refused') {
-      await this.acceptRefusal(collab, site, report);
+      await this.acceptRefusal(collab, site, report, sealed, body);
       return report;
     }
     const posted = this.board.get(report.taskId);
@@ -246,8 +287,8 @@ export class Hub {
       this.board.markReported(report.taskId, site);
       return report;
     }
-    if (report.kind === 'secagg') {
-      throw new Refusal(409, `task ${report.taskId} is not a secure aggregation round`);
+    if (report.kind === 'secagg' || report.kind === 'describe' || report.kind === 'query') {
+      throw new Refusal(409, `task ${report.taskId} takes no ${report.kind} report`);
     }
     try {
       await posted.ready;
@@ -299,7 +340,7 @@ export class Hub {
 
   private async persist(
     site: string,
-    report: Exclude<Report, { kind: 'cosign' | 'metrics' | 'secagg' }>,
+    report: Exclude<Report, { kind: 'cosign' | 'metrics' | 'secagg' | 'describe' | 'query' }>,
     tensors: ReturnType<typeof decodeFrame>['tensors'],
     posted: PostedTask,
     body: Uint8Array,
@@ -347,8 +388,11 @@ export class Hub {
 
   async stop(): Promise<void> {
     for (const { driver } of this.drivers.values()) driver.stop();
+    for (const { driver } of this.queries.values()) driver.stop();
     this.board.nudge();
-    await Promise.allSettled([...this.drivers.values()].map((d) => d.done));
+    await Promise.allSettled(
+      [...this.drivers.values(), ...this.queries.values()].map((d) => d.done),
+    );
     await this.recorder?.stop();
   }
 }

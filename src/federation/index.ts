@@ -6,6 +6,8 @@ export { Task, Report, Evaluation } from './protocol.js';
 export type { JobTask, JobReport } from './protocol.js';
 export { SiteWorker } from './site-worker.js';
 export { SecureSessions } from './secure-sessions.js';
+export { SiteAnalytics, loadTables, type LoadedTable } from './site-analytics.js';
+export { QueryRequest, MINIMUM_COHORT, type QueryView } from './query-driver.js';
 export { SecureAggregationSpec } from './secure-aggregation-spec.js';
 export { TaskRefused } from './site-worker.js';
 export {

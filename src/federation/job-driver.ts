@@ -25,6 +25,7 @@ import { roundPrivacySpent } from './round-privacy.js';
 import { Refusal } from './refusal.js';
 import { SecureRound } from './secure-round.js';
 import type { PostedTask } from './task-board.js';
+import { gatherReports, offerTask } from './task-exchange.js';
 import type { FitResult } from './strategies/index.js';
 import type { SealedEnvelope } from '../identity/index.js';
 import { RoundFailedError, SecAggConfigError, unflattenTensors } from '../privacy/index.js';
@@ -131,21 +132,9 @@ export class JobDriver {
     return reports;
   }
 
-  /** Post a task and wait for its recipients' reports until the deadline (plus grace if too few). */
-  private async offer(posted: PostedTask, deadline: number, enough: number): Promise<void> {
-    const { board } = this.ctx;
-    board.post(posted);
-    try {
-      const all = () => posted.reported.size >= posted.recipients.size;
-      await board.until(all, deadline, this.abort.signal);
-      if (posted.reported.size < enough && !this.stopped) {
-        // Too few to go on: wait a while longer for stragglers rather than fail at once.
-        const grace = Date.now() + 10 * this.job.spec.roundTimeoutMs;
-        await board.until(() => posted.reported.size >= enough, grace, this.abort.signal);
-      }
-    } finally {
-      board.withdraw(posted.task.taskId);
-    }
+  private offer(posted: PostedTask, deadline: number, enough: number): Promise<void> {
+    const grace = 10 * this.job.spec.roundTimeoutMs;
+    return offerTask(this.ctx.board, posted, deadline, enough, grace, this.abort.signal);
   }
 
   /** Like collect, but the reports are taken in memory by `accept` as they arrive. */
@@ -157,17 +146,18 @@ export class JobDriver {
     enough: number,
     accept: NonNullable<PostedTask['accept']>,
   ): Promise<void> {
-    const posted: PostedTask = {
+    const reported = await gatherReports(this.ctx.board, {
       collab: this.job.collabId,
       task,
-      frame: encodeFrame(task, tensors),
       tensors,
-      recipients: new Set(recipients),
-      reported: new Set(),
+      recipients,
+      deadline,
+      enough,
+      graceMs: 10 * this.job.spec.roundTimeoutMs,
+      signal: this.abort.signal,
       accept,
-    };
-    await this.offer(posted, deadline, enough);
-    await this.expectEnough(task, recipients, posted.reported, enough);
+    });
+    await this.expectEnough(task, recipients, reported, enough);
   }
 
   private async expectEnough(

@@ -3,6 +3,7 @@ import { DatasetSchema, LocalStatistics, ModelSpec, Preprocessing } from '../lea
 import { LocalTraining } from './job-spec.js';
 import { DpTask, PrivacyReport } from './privacy-spec.js';
 import { SecAggRoundWire } from './secure-aggregation-spec.js';
+import { AnalyticsColumns } from '../analytics/index.js';
 
 /**
  * The hub-to-site tasks and site-to-hub reports of a training job. Both travel as binary
@@ -75,6 +76,17 @@ export const Task = z.discriminatedUnion('kind', [
     /** Each recipient's request (by key id), base64url of its binary SecAgg encoding. */
     requests: z.record(z.string(), z.string().max(16 * 1024 * 1024)),
   }),
+  /** Analytics: which columns the site's table (`dataset`) declares, bounds and categories. */
+  TaskBase.extend({ kind: z.literal('describe') }),
+  /**
+   * Analytics: compute the plan's vector over the table, add this site's noise share, and
+   * send it only through SecAgg+ (the plan is checked again at the site; see src/analytics).
+   */
+  TaskBase.extend({
+    kind: z.literal('query'),
+    plan: z.unknown(),
+    secureAggregation: SecAggRoundWire,
+  }),
   TaskBase.extend({
     kind: z.literal('evaluate'),
     model: ModelSpec,
@@ -146,6 +158,14 @@ export const Report = z.discriminatedUnion('kind', [
     /** Secure aggregation: the site's advertised keys (base64url); the update itself stays home. */
     secagg: z.string().max(4096).optional(),
   }),
+  ReportBase.extend({ kind: z.literal('describe'), columns: AnalyticsColumns }),
+  /** The site's advertised keys; its vector follows, masked, in the round's later phases. */
+  ReportBase.extend({
+    kind: z.literal('query'),
+    secagg: z.string().max(4096),
+    /** What the query charged to the table's privacy budget, if it has one. */
+    charged: z.object({ epsilon: z.number().min(0), delta: z.number().gt(0).lt(1) }).optional(),
+  }),
   /**
    * A site's answer in a SecAgg+ phase: its message, or why it has none (e.g. it restarted and
    * lost the round's secrets); without a message the site counts as dropped from the round.
@@ -166,7 +186,16 @@ export const Report = z.discriminatedUnion('kind', [
    */
   ReportBase.extend({
     kind: z.literal('refused'),
-    task: z.enum(['schema', 'statistics', 'baseline', 'train', 'evaluate', 'secagg']),
+    task: z.enum([
+      'schema',
+      'statistics',
+      'baseline',
+      'train',
+      'evaluate',
+      'secagg',
+      'describe',
+      'query',
+    ]),
     reason: z.string().min(1).max(4096),
   }),
   /**

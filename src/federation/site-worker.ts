@@ -13,11 +13,10 @@ import { planDpSgd, planSteps, privateSgdFor, spentThrough, type DpPlan } from '
 import { BudgetExceeded, type PrivacyBudgets } from './privacy-budgets.js';
 import { flattenTensors, PrivacyParameterError, SecAggRefusal } from '../privacy/index.js';
 import type { SecureSessions } from './secure-sessions.js';
+import type { SiteAnalytics } from './site-analytics.js';
+import { TaskRefused } from './task-refused.js';
 
-/** A task this site declines; its message goes to the hub, which fails the job with it. */
-export class TaskRefused extends Error {
-  override name = 'TaskRefused';
-}
+export { TaskRefused } from './task-refused.js';
 
 export interface LoadedDataset {
   config: DatasetConfig;
@@ -41,6 +40,8 @@ export class SiteWorker {
     private readonly budgets?: PrivacyBudgets,
     /** This site's open SecAgg+ rounds; needed by jobs that train with secure aggregation. */
     private readonly secure?: SecureSessions,
+    /** The tables this site offers to federated analytics, if any. */
+    private readonly analytics?: SiteAnalytics,
   ) {}
 
   async perform(task: Task, tensors: Weights): Promise<Performed> {
@@ -58,6 +59,8 @@ export class SiteWorker {
 
   private async performChecked(task: Task, tensors: Weights): Promise<Performed> {
     if (task.kind === 'secagg') return { report: this.sessions().answer(task), tensors: [] };
+    if (task.kind === 'describe') return { report: this.tablesDesk().describe(task), tensors: [] };
+    if (task.kind === 'query') return { report: await this.tablesDesk().query(task), tensors: [] };
     const ds = this.datasets.get(task.dataset);
     if (!ds) throw new Error(`this site holds no dataset '${task.dataset}'`);
     const base = { taskId: task.taskId, jobId: task.jobId, round: task.round };
@@ -251,6 +254,11 @@ export class SiteWorker {
       at: Date.now(),
     });
     return plan;
+  }
+
+  private tablesDesk(): SiteAnalytics {
+    if (!this.analytics) throw new TaskRefused('this site offers no tables to analytics');
+    return this.analytics;
   }
 
   private sessions(): SecureSessions {

@@ -73,7 +73,7 @@ export class TaskBoard {
 
   /** Resolve when `ready()` holds or at `deadline` (ms epoch), whichever comes first. */
   async until(ready: () => boolean, deadline: number, signal?: AbortSignal): Promise<boolean> {
-    if (ready()) return true;
+    if (ready() || signal?.aborted) return ready();
     return new Promise<boolean>((resolve) => {
       const finish = (value: boolean) => {
         clearTimeout(timer);

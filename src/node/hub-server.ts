@@ -235,6 +235,16 @@ export function createHubApp(deps: ServerDeps): Hono {
     return c.json(rows);
   });
 
+  // Federated analytics (`converge query`): asked and polled by members with the token.
+  app.use('/v1/collabs/:collab/queries', requireToken);
+  app.use('/v1/collabs/:collab/queries/*', requireToken);
+  app.post('/v1/collabs/:collab/queries', async (c) =>
+    c.json(await hub.startQuery(c.req.param('collab'), await jsonBody(c)), 202),
+  );
+  app.get('/v1/collabs/:collab/queries/:id', (c) =>
+    c.json(hub.query(c.req.param('collab'), c.req.param('id'))),
+  );
+
   app.post('/v1/jobs', async (c) => {
     const body = (await jsonBody(c)) as { collab?: unknown; spec?: unknown };
     if (typeof body.collab !== 'string')

@@ -8,6 +8,7 @@ import type {
   PackInForce,
   PackProposalView,
   PackSubmissionBody,
+  QueryView,
   TrustView,
 } from '../federation/index.js';
 import type { PolicyDecision, TrustProposal } from '../policy/index.js';
@@ -63,6 +64,34 @@ export class MemberClient {
       throw new HubRefused(res.status, `hub refused ${method} ${path} (${res.status}): ${message}`);
     }
     return JSON.parse(text) as T;
+  }
+
+  /** Asks a federated analytics query; it runs in the background (poll with `query`). */
+  startQuery(collab: string, body: unknown): Promise<QueryView> {
+    return this.call('POST', `/v1/collabs/${encodeURIComponent(collab)}/queries`, body);
+  }
+
+  query(collab: string, id: string): Promise<QueryView> {
+    return this.call(
+      'GET',
+      `/v1/collabs/${encodeURIComponent(collab)}/queries/${encodeURIComponent(id)}`,
+    );
+  }
+
+  /** Asks a query and polls it until it is answered or failed (both resolve; see `status`). */
+  async runQuery(
+    collab: string,
+    body: { dataset: string; query: unknown; minimumSurvivors?: number },
+    onProgress: (line: string) => void = () => {},
+  ): Promise<QueryView> {
+    let view = await this.startQuery(collab, body);
+    onProgress(`query ${view.id} asked of ${collab}`);
+    while (view.status === 'running') {
+      await new Promise((ok) => setTimeout(ok, 100));
+      view = await this.query(collab, view.id);
+    }
+    onProgress(`query ${view.id} ${view.status}`);
+    return view;
   }
 
   startJob(collab: string, spec: unknown): Promise<{ id: string }> {

@@ -11,7 +11,9 @@ import {
   PrivacyBudgets,
   SiteWorker,
   SecureSessions,
+  SiteAnalytics,
   TaskBoard,
+  loadTables,
   enablePlacement,
   hubComputeSite,
   readComputeSites,
@@ -144,7 +146,11 @@ export async function startNode(
     }
     // Spent privacy budget lives beside the key: it must survive restarts as the key does.
     const budgets = await PrivacyBudgets.open(dir);
-    const worker = new SiteWorker(config.name, datasets, budgets, new SecureSessions(key.keyId));
+    const secure = new SecureSessions(key.keyId);
+    const tables = await loadTables(config.tables, resolve(dir));
+    for (const [id, t] of tables) log.info({ table: id, rows: t.rows.length }, 'table loaded');
+    const analytics = new SiteAnalytics(tables, secure, budgets);
+    const worker = new SiteWorker(config.name, datasets, budgets, secure, analytics);
     const witness = new SiteWitness({
       key,
       dir: join(dir, 'witness'),

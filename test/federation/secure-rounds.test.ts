@@ -7,9 +7,8 @@ import {
   addMember,
   createCollaboration,
 } from '../../src/federation/index.js';
-import type { JobTask, Report } from '../../src/federation/index.js';
+import type { JobTask } from '../../src/federation/index.js';
 import { lastCompleteRound } from '../../src/federation/round-records.js';
-import type { SealedEnvelope } from '../../src/identity/index.js';
 import { generateNodeKey } from '../../src/identity/index.js';
 import { loadSiteDataset } from '../../src/learning/index.js';
 import { decodeFrame, encodeFrame } from '../../src/node/frame.js';
@@ -17,6 +16,7 @@ import { heartDiseaseNetwork } from '../../src/cli/demo/heart-network.js';
 import { openStore } from '../../src/store/index.js';
 import type { Db } from '../../src/store/index.js';
 import { quickJob } from '../support/heart-network.js';
+import { playSite, unsignedEnvelope, type Seen } from '../support/play-sites.js';
 
 /**
  * SecAgg+ rounds through the hub's state machine in process: the test plays each site (its
@@ -57,49 +57,15 @@ afterEach(async () => {
   await db.close();
 });
 
-function envelope(type: string, round: number): SealedEnvelope {
-  return {
-    envelope: {
-      v: 1,
-      sender: '0'.repeat(16),
-      collab: 'heart',
-      type,
-      round,
-      nonce: '0'.repeat(32),
-      ts: 0,
-      bodySha256: '0'.repeat(64),
-    },
-    signature: 'A'.repeat(86),
-  };
-}
+const envelope = (type: string, round: number) => unsignedEnvelope('heart', type, round);
 
-interface Seen {
-  task: JobTask;
-  report: Report;
-  body: Uint8Array;
-}
-
-/**
- * Plays `name` until `stop.done`: answers every task, recording what the hub received. When
- * `dropAt` says so, the site goes silent for good (its process died) before answering.
- */
-async function serve(
+function serve(
   name: string,
   stop: { done: boolean },
   seen: Seen[],
-  dropAt: (task: JobTask) => boolean = () => false,
-  edit: (report: Report) => Report = (r) => r,
+  dropAt?: (task: JobTask) => boolean,
 ): Promise<void> {
-  while (!stop.done) {
-    const posted = await hub.nextTask('heart', name, 100);
-    if (!posted || posted.task.kind === 'cosign') continue;
-    if (dropAt(posted.task)) return;
-    const { report, tensors } = await workers.get(name)!.perform(posted.task, posted.tensors);
-    const sent = edit(report);
-    const body = encodeFrame(sent, tensors);
-    seen.push({ task: posted.task, report: sent, body });
-    await hub.acceptReport('heart', name, envelope(sent.kind, sent.round), body).catch(() => {});
-  }
+  return playSite(hub, 'heart', name, () => workers.get(name)!, stop, seen, dropAt);
 }
 
 async function runJob(

@@ -126,6 +126,31 @@ export type LedgerEvent =
       sealed: SealedEnvelope;
     }
   | {
+      /** A member asked a federated analytics query (`converge query`). */
+      type: 'query.proposed';
+      collab: string;
+      query: string;
+      dataset: string;
+      spec: unknown;
+      at: number;
+    }
+  | {
+      /**
+       * The query's released answer (every published cell; suppressed ones with the reason)
+       * and what it spent, or why it failed. The hub saw only the noisy, secure sum.
+       */
+      type: 'query.finished';
+      collab: string;
+      query: string;
+      status: 'answered' | 'failed';
+      error?: string;
+      survivors: string[];
+      dropped: string[];
+      privacy: { epsilon: number; delta: number } | null;
+      groups?: unknown[];
+      at: number;
+    }
+  | {
       type: 'job.finished';
       collab: string;
       job: string;
