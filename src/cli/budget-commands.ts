@@ -14,11 +14,12 @@ export interface BudgetRow {
 
 const DELTA_WITHOUT_BUDGET = 1e-5;
 
-/** Every dataset of the site: its owner's budget, what DP jobs spent, what remains. */
+/** Every dataset and table of the site: its owner's budget, what DP jobs and queries spent, what remains. */
 export async function budgetRows(dir: string): Promise<BudgetRow[]> {
   const config = await loadNodeConfig(dir);
   const budgets = await PrivacyBudgets.open(dir);
-  return config.datasets.map((ds) => {
+  // Training datasets and analytics tables alike: each release charged to its own id.
+  return [...config.datasets, ...config.tables].map((ds) => {
     const budget = ds.privacyBudget ?? null;
     const delta = budget?.delta ?? DELTA_WITHOUT_BUDGET;
     const status = budgets.status(ds.id, { epsilon: budget?.epsilon ?? 1, delta });

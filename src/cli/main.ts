@@ -10,6 +10,7 @@ import { planCommands } from './plan-commands.js';
 import { policyCommands } from './policy-commands.js';
 import { trustCommands } from './trust-commands.js';
 import { trainCommand } from './train-command.js';
+import { queryCommand } from './query-commands.js';
 
 const program = new Command('converge')
   .description('Converge: federated AI across borders; data stays home, every rule applies')
@@ -25,6 +26,7 @@ program.addCommand(budgetCommands());
 program.addCommand(planCommands());
 program.addCommand(policyCommands());
 program.addCommand(trustCommands());
+program.addCommand(queryCommand());
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // A clear one-line error, never a stack trace, for anything a user can get wrong.
