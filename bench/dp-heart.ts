@@ -1,8 +1,8 @@
 /**
  * Fed-Heart-Disease with record-level DP-SGD, in one process, through the functions the sites and
- * the hub use (featurize with federated statistics, planDpSgd + privateSgdFor at each site,
- * trainLocal, strategy.aggregate, evaluate): pooled-test accuracy of the final global model at
- * target ε per site (each site calibrates its own σ for its q = batch/n over rounds × steps).
+ * the hub use (src/cli/demo/dp-simulation.ts, which the demo runs too): pooled-test accuracy of
+ * the final global model at target ε per site (each site calibrates its own σ for its
+ * q = batch/n over rounds × steps), over several seeds.
  *
  *   npx tsx bench/dp-heart.ts [--epsilons 1,3,8] [--seeds 0-2] [--delta 1e-5] [--clip 1]
  *                             [--json bench/results/dp-heart.json]
@@ -11,23 +11,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { planDpSgd, privateSgdFor } from '../src/federation/dp-plan.js';
+import { loadHeartFederation, simulateDpJob } from '../src/cli/demo/dp-simulation.js';
 import { heartJobSpec } from '../src/cli/demo/run-demo.js';
-import { createStrategy, type StrategyState } from '../src/federation/strategies/index.js';
-import {
-  HEART_DISEASE_DEFAULTS as job,
-  HEART_DISEASE_SCHEMA as schema,
-  HEART_DISEASE_SITES,
-  combineStatistics,
-  deriveSeed,
-  evaluate,
-  featurize,
-  initModel,
-  loadSiteDataset,
-  localStatistics,
-  trainLocal,
-  type Weights,
-} from '../src/learning/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,63 +29,21 @@ const epsilons = values.epsilons.split(',').map(Number);
 const delta = Number(values.delta);
 const clipNorm = Number(values.clip);
 
-const loaded = await Promise.all(
-  HEART_DISEASE_SITES.map(async ({ site, dataset }) => ({
-    site,
-    data: await loadSiteDataset(dataset, '.'),
-  })),
-);
-const prep = combineStatistics(
-  loaded.map(({ data }) => localStatistics(data.train, schema)),
-  schema,
-);
-const sites = loaded.map(({ site, data }) => ({
-  site,
-  train: featurize(data.train, schema, prep),
-  test: featurize(data.test, schema, prep),
-}));
-const pooledTest = featurize(
-  loaded.flatMap(({ data }) => data.test),
-  schema,
-  prep,
-);
-// The demo's own local-training settings, so the DP figures compare with the demo's.
+// The demo's own job (model, strategy, rounds, local training), as the demo simulates it.
+const fed = await loadHeartFederation();
 const localOpts = heartJobSpec(0).local;
 
 /** One federated run; epsilon undefined: no DP (the reference). */
 async function run(seed: number, epsilon: number | undefined) {
-  const strategy = createStrategy(job.strategy as Parameters<typeof createStrategy>[0]);
-  let global: Weights = await initModel(job.model, prep.featureNames.length, seed);
-  let state: StrategyState | null = null;
-  const plans = sites.map((s) =>
-    epsilon === undefined
-      ? undefined
-      : planDpSgd(
-          { mode: 'dp-sgd', clipNorm, delta, epsilon, rounds: job.rounds },
-          localOpts,
-          s.train.n,
-        ),
-  );
-  for (let round = 1; round <= job.rounds; round++) {
-    const results = [];
-    for (const [i, site] of sites.entries()) {
-      const plan = plans[i];
-      const fit = await trainLocal(
-        job.model,
-        global,
-        site.train,
-        { ...localOpts, seed: deriveSeed(seed, 'round', round, site.site) },
-        plan ? privateSgdFor(plan) : undefined,
-      );
-      results.push({ site: site.site, numSamples: fit.numSamples, weights: fit.weights });
-    }
-    ({ weights: global, state } = strategy.aggregate({ round, global, results, state }));
-  }
-  const pooled = (await evaluate(job.model, global, pooledTest)).accuracy;
+  const r = await simulateDpJob(fed, heartJobSpec(seed), {
+    epsilon: epsilon ?? null,
+    delta,
+    clipNorm,
+  });
   const sigma = Object.fromEntries(
-    sites.map((s, i) => [s.site, plans[i] ? Number(plans[i].noiseMultiplier.toFixed(3)) : 0]),
+    Object.entries(r.noiseMultiplier).map(([site, s]) => [site, Number(s.toFixed(3))]),
   );
-  return { pooled, sigma };
+  return { pooled: r.pooledTestAccuracy, sigma };
 }
 
 const started = performance.now();
@@ -140,9 +83,9 @@ if (values.json) {
       {
         command: `npx tsx bench/dp-heart.ts --epsilons ${values.epsilons} --seeds ${values.seeds} --delta ${values.delta} --clip ${values.clip}`,
         job: {
-          rounds: job.rounds,
+          rounds: heartJobSpec(0).rounds,
           ...localOpts,
-          strategy: job.strategy,
+          strategy: heartJobSpec(0).strategy,
           privacy: { mode: 'dp-sgd', clipNorm, delta, epsilon: 'per row' },
           sampling: 'Poisson, q = batchSize / n per site; σ calibrated per site by noiseForBudget',
         },
