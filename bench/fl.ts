@@ -13,6 +13,7 @@ import { LocalNetwork } from '../src/node/index.js';
 import type { LocalNetworkSpec } from '../src/node/index.js';
 import { heartDiseaseNetwork } from '../src/cli/demo/heart-network.js';
 import { heartJobSpec } from '../src/cli/demo/run-demo.js';
+import { raiseTrustTogether } from '../src/cli/demo/demo-governance.js';
 import { followJob } from '../src/cli/follow-job.js';
 import type { JobSummary } from '../src/federation/index.js';
 
@@ -67,7 +68,8 @@ function measure(name: string, job: JobSummary, peaks: { hub: number; sites: num
   const roundMs = rounds.map((r) => r.completedAt! - r.startedAt);
   const slowest = rounds.map((r) => Math.max(...Object.values(r.trainMs)));
   const updates = mean(rounds.map((r) => Object.values(r.updateBytes).reduce((a, b) => a + b, 0)));
-  const modelBytes = mean(rounds.flatMap((r) => Object.values(r.updateBytes))); // one update ≈ one model frame
+  // One update ≈ one model frame; secure rounds store no update, so their bytes read 0.
+  const modelBytes = mean(rounds.flatMap((r) => Object.values(r.updateBytes)));
   const tasks = modelBytes * job.participants.length;
   return {
     name,
@@ -92,6 +94,8 @@ async function run(name: string, spec: LocalNetworkSpec, rounds: number): Promis
   try {
     await net.startAll();
     const client = await net.client();
+    // Federated training needs trust level 2: every member signs, as in the demo.
+    await raiseTrustTogether(net, client);
     const jobSpec = { ...heartJobSpec(0, rounds), localBaseline: undefined, minSites: 2 };
     const { id } = await client.startJob(spec.collab.id, jobSpec);
     const job = await followJob(client, id, (l) => process.stderr.write(`[${name}] ${l}\n`));
