@@ -13,7 +13,9 @@ function untilInterrupted(): Promise<void> {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('four hospitals in three countries train one model; data never leaves a hospital')
+    .description(
+      'four hospitals in three countries train one model, six air-quality stations answer DP queries; data never leaves a site',
+    )
     .option('--seed <n>', 'seed for a repeatable run', (v) => Number(v), 0)
     .option('--rounds <n>', 'number of federated rounds (default: the tuned setting)', (v) =>
       Number(v),
@@ -32,7 +34,7 @@ export function demoCommand(): Command {
         if (!Number.isInteger(o.seed) || o.seed < 0)
           throw new Error('--seed: expected a non-negative integer');
         const say = (line: string) => process.stderr.write(line + '\n');
-        let dashboard = '';
+        const dashboards: string[] = [];
         await runDemo({
           seed: o.seed,
           workdir: o.workdir,
@@ -42,15 +44,17 @@ export function demoCommand(): Command {
           onRunning: async (net) => {
             // The member token rides in the link's fragment, which the browser never sends.
             const token = await apiToken(net.dir(net.spec.hub.name));
-            dashboard = `${net.hubUrl}/#token=${token}`;
-            say(`  dashboard (watch the rounds live): ${dashboard}`);
+            const link = `${net.hubUrl}/#token=${token}`;
+            const live = dashboards.length === 0 ? ' (watch the rounds live)' : '';
+            dashboards.push(`${net.spec.collab.id}: ${link}`);
+            say(`  dashboard of ${net.spec.collab.id}${live}: ${link}`);
           },
           ...(o.exit
             ? {}
             : {
                 beforeStop: () => {
                   say(
-                    `\nDashboard: ${dashboard}\nServing until Ctrl-C (--exit stops after the report).`,
+                    `\nDashboards:\n${dashboards.map((d) => `  ${d}`).join('\n')}\nServing until Ctrl-C (--exit stops after the report).`,
                   );
                   return untilInterrupted();
                 },

@@ -7,6 +7,7 @@ import type {
 } from '../../analytics/index.js';
 import type { PartySpec } from '../../node/index.js';
 import { AIR_STATIONS, AIR_TABLE, stationFile } from './air-network.js';
+import type { DemoLedger } from './demo-ledger.js';
 
 /** The demo's two analytics queries, each at ε = 1, δ = 1e-5 (trust level 1 needs DP). */
 export const AIR_QUERIES = [
@@ -57,6 +58,8 @@ export interface DemoAnalytics {
   members: PartySpec[];
   table: { id: string; format: string; budget: { epsilon: number; delta: number } };
   queries: DemoQuery[];
+  /** The collaboration's transparency log: each query asked and answered is an entry. */
+  ledger: DemoLedger;
 }
 
 export interface GroupComparison {

@@ -53,7 +53,7 @@ export function formatAirQuery(q: DemoQuery, stations: number): string {
   return [...head, line(header), ...rows.map(line), ...tail].join('\n');
 }
 
-export function formatAirReport(a: DemoAnalytics): string {
+export function formatAirReport(a: Omit<DemoAnalytics, 'ledger'>): string {
   const where = (p: { name: string; jurisdiction: string }) => `${p.name} (${p.jurisdiction})`;
   const countries = [...new Set(a.stations.map((s) => s.jurisdiction))].join(', ');
   return [

@@ -10,7 +10,7 @@ import { SIMULATION_LABEL, type DpRun } from './dp-simulation.js';
  */
 export const FLAMBY_DP_PUBLISHED = {
   source:
-    'FLamby flamby/dp_example/results_fed_heart_disease.csv: FedAvg + Opacus, max_grad_norm 1.1, no SecAgg, mean client accuracy over 5 seeds',
+    'flamby/dp_example/results_fed_heart_disease.csv (FedAvg + Opacus, max_grad_norm 1.1, no SecAgg; mean client accuracy over 5 seeds)',
   rows: [
     { epsilon: null, delta: null, meanClientAccuracy: 0.7125, note: 'no DP (± 0.024)' },
     { epsilon: 0.1, delta: 1e-4, meanClientAccuracy: 0.606, note: '± 0.121' },
@@ -205,6 +205,6 @@ export function formatDemoPrivacy(p: DemoPrivacy): string {
     line(header),
     ...rows.map(line),
     '',
-    `  FLamby: ${a.published.source}; pooled test = Σ correct / Σ n over 254 patients`,
+    `  FLamby, published: ${a.published.source}; pooled test = Σ correct / Σ n over 254 patients`,
   ].join('\n');
 }

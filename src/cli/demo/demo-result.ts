@@ -1,6 +1,8 @@
 import type { JobSummary } from '../../federation/index.js';
 import type { DemoLedger } from './demo-ledger.js';
 import type { DemoGovernance } from './demo-governance.js';
+import type { DemoAnalytics } from './air-analytics.js';
+import type { DemoPrivacy } from './demo-privacy.js';
 
 /** FLamby's published Fed-Heart-Disease pooled-test accuracies (REFERENCES.md §5.3). */
 export const FLAMBY_PUBLISHED = {
@@ -18,9 +20,14 @@ export interface DemoResult {
   trust: DemoGovernance['trust'];
   /** What the hub decided when asked (the two forbidden actions), with the deciding policy. */
   decisions: DemoGovernance['decisions'];
+  /** ε spent per dataset, and heart-disease accuracy per ε beside FLamby's DP figures. */
+  privacy: DemoPrivacy;
+  /** The air-quality collaboration: its two DP queries beside the exact reference. */
+  analytics: DemoAnalytics;
   seed: number;
   wallSeconds: number;
-  processes: { name: string; role: 'hub' | 'site'; pid: number }[];
+  /** Every node process, with the collaboration its network serves. */
+  processes: { name: string; role: 'hub' | 'site'; pid: number; collab: string }[];
   job: { id: string; strategy: string; model: string; rounds: number };
   federated: {
     pooledTestAccuracy: number;
@@ -56,6 +63,8 @@ export function buildDemoResult(input: {
   centralizedAccuracy: number;
   ledger: DemoLedger;
   governance: DemoGovernance;
+  privacy: DemoPrivacy;
+  analytics: DemoAnalytics;
 }): DemoResult {
   const { job } = input;
   const global = job.evaluation['global'] ?? {};
@@ -73,6 +82,8 @@ export function buildDemoResult(input: {
     ledger: input.ledger,
     trust: input.governance.trust,
     decisions: input.governance.decisions,
+    privacy: input.privacy,
+    analytics: input.analytics,
     seed: input.seed,
     wallSeconds: input.wallSeconds,
     processes: input.processes,
@@ -172,9 +183,18 @@ export function formatDemoReport(r: DemoResult): string {
   lines.push(
     `  ${'centralized (reference only)'.padEnd(34)} ${f3(r.centralized.pooledTestAccuracy).padStart(9)} ${f3(FLAMBY_PUBLISHED.centralized).padStart(19)}`,
   );
-  lines.push(
-    '',
-    `${r.processes.length} processes (${r.processes.map((p) => `${p.name} ${p.pid}`).join(', ')}), ${r.wallSeconds.toFixed(1)} s`,
-  );
   return lines.join('\n');
+}
+
+/** The last line: every node process, by collaboration, and the whole demo's wall time. */
+export function formatDemoFooter(r: DemoResult): string {
+  const collabs = [...new Set(r.processes.map((p) => p.collab))];
+  const byCollab = collabs.map(
+    (c) =>
+      `${c}: ${r.processes
+        .filter((p) => p.collab === c)
+        .map((p) => `${p.name} ${p.pid}`)
+        .join(', ')}`,
+  );
+  return `\n${r.processes.length} processes (${byCollab.join('; ')}), ${r.wallSeconds.toFixed(1)} s`;
 }

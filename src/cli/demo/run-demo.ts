@@ -1,14 +1,27 @@
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HEART_DISEASE_DEFAULTS } from '../../learning/index.js';
 import { LocalNetwork } from '../../node/index.js';
 import type { TrainJobSpec } from '../../federation/index.js';
 import { followJob } from '../follow-job.js';
 import { centralizedReference } from './centralized.js';
-import { buildDemoResult, formatDemoReport } from './demo-result.js';
+import { buildDemoResult, formatDemoFooter, formatDemoReport } from './demo-result.js';
 import type { DemoResult } from './demo-result.js';
 import { heartDiseaseNetwork } from './heart-network.js';
 import { demoLedger, formatDemoLedger } from './demo-ledger.js';
 import { demoGovernance } from './demo-governance.js';
+import { airQualityNetwork } from './air-network.js';
+import { runAirAnalytics } from './air-demo.js';
+import { formatAirReport } from './air-report.js';
+import {
+  DP_CLIP_NORM,
+  DP_DELTA,
+  DP_EPSILONS,
+  dpAccuracy,
+  formatDemoPrivacy,
+  heartSpend,
+} from './demo-privacy.js';
+import { simulateDpEpsilons } from './dp-simulation.js';
 
 export interface DemoOptions {
   seed: number;
@@ -16,7 +29,7 @@ export interface DemoOptions {
   rounds?: number;
   json?: string;
   log?: (line: string) => void;
-  /** Called once every node runs (the CLI prints the dashboard's URL). */
+  /** Called once each network's nodes run (the CLI prints its dashboard's URL). */
   onRunning?: (net: LocalNetwork) => Promise<void>;
   /** Awaited after the report, before the nodes stop (the CLI serves until Ctrl-C). */
   beforeStop?: () => Promise<void>;
@@ -51,19 +64,28 @@ export function heartJobSpec(seed: number, rounds?: number): TrainJobSpec {
 }
 
 /**
- * Four hospitals in three countries train one model: a hub and four site processes on
- * loopback, FLamby's split and preprocessing, then a report against local-only training
- * and a centralized reference.
+ * Two collaborations on loopback, every node its own OS process. Four hospitals in three
+ * countries train one model with secure aggregation (FLamby's split and preprocessing), reported
+ * against local-only training and a centralized reference; six Beijing monitoring stations answer
+ * two DP queries, reported beside the exact values. Then the privacy each dataset spent, and
+ * heart-disease accuracy under DP-SGD at ε = 1, 3, 8 (simulated in process).
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const say = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const started = performance.now();
   const spec = heartDiseaseNetwork();
+  const airSpec = airQualityNetwork();
   say(
-    `Converge demo: ${spec.sites.length} hospitals in ${new Set(spec.sites.map((s) => s.jurisdiction)).size} countries, seed ${opts.seed}`,
+    `Converge demo: ${spec.sites.length} hospitals in ${new Set(spec.sites.map((s) => s.jurisdiction)).size} countries, seed ${opts.seed}; ${airSpec.sites.length} air-quality stations`,
   );
-  const net = await LocalNetwork.create(opts.workdir, spec);
+  const nets: LocalNetwork[] = [];
+  let airUp: Promise<void> | undefined;
   try {
+    const net = await LocalNetwork.create(opts.workdir, spec);
+    nets.push(net);
+    // Created after the heart network, which empties the whole workdir first.
+    const air = await LocalNetwork.create(join(opts.workdir, airSpec.collab.id), airSpec);
+    nets.push(air);
     await net.startAll();
     const pids = net.pids();
     say(
@@ -73,6 +95,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     say(`  node directories under ${opts.workdir} (keys, configs, databases, logs)`);
     await opts.onRunning?.(net);
+    // The stations start while the hospitals train: their start-up is mostly waiting.
+    airUp = air.startAll().then(async () => {
+      say(
+        `  started ${airSpec.collab.id}: ${Object.entries(air.pids())
+          .map(([n, p]) => `${n}=${p}`)
+          .join(' ')}`,
+      );
+      await opts.onRunning?.(air);
+    });
+    airUp.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const client = await net.client();
     const governance = await demoGovernance(net, client, say);
     const jobSpec = heartJobSpec(opts.seed, opts.rounds);
@@ -87,33 +119,61 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const jurisdiction = new Map(
       [spec.hub, ...spec.sites].map((n) => [n.name, n.jurisdiction] as const),
     );
-    const ledger = await demoLedger(
-      client,
-      spec.collab.id,
-      (name) => jurisdiction.get(name) ?? '?',
-      opts.workdir,
+    // Three things at once from here: the heart log's audit and references, the air
+    // queries, and the DP simulation. Each waits on other processes much of the time.
+    const heartRest = (async () => {
+      const ledger = await demoLedger(
+        client,
+        spec.collab.id,
+        (name) => jurisdiction.get(name) ?? '?',
+        opts.workdir,
+      );
+      const central = await centralizedReference(
+        spec.sites.flatMap((s) => s.datasets),
+        jobSpec.model,
+        { epochs: 50, batchSize: 4, learningRate: 0.001, optimizer: 'adam' },
+        opts.seed,
+      );
+      return { ledger, central };
+    })();
+    const airStarted = airUp;
+    const airRest = (async () => {
+      await airStarted;
+      return runAirAnalytics(air, await air.client(), say, opts.workdir);
+    })();
+    const dpRuns = simulateDpEpsilons(
+      jobSpec,
+      DP_EPSILONS,
+      { delta: DP_DELTA, clipNorm: DP_CLIP_NORM },
+      say,
     );
-    const central = await centralizedReference(
-      spec.sites.flatMap((s) => s.datasets),
-      jobSpec.model,
-      { epochs: 50, batchSize: 4, learningRate: 0.001, optimizer: 'adam' },
-      opts.seed,
+    const [{ ledger, central }, airDone, runs] = await Promise.all([heartRest, airRest, dpRuns]);
+    const heartSpent = heartSpend(job, jobSpec.dataset);
+    const processes = nets.flatMap((n) =>
+      Object.entries(n.pids()).map(([name, pid]) => ({
+        name,
+        pid,
+        role: name === n.spec.hub.name ? ('hub' as const) : ('site' as const),
+        collab: n.spec.collab.id,
+      })),
     );
     const result = buildDemoResult({
       job,
       seed: opts.seed,
       wallSeconds: (performance.now() - started) / 1000,
-      processes: Object.entries(pids).map(([name, pid]) => ({
-        name,
-        pid,
-        role: name === spec.hub.name ? ('hub' as const) : ('site' as const),
-      })),
+      processes,
       centralizedAccuracy: central.pooledTestAccuracy,
       ledger,
       governance,
+      privacy: { spent: [heartSpent, airDone.spend], accuracy: dpAccuracy(job, runs) },
+      analytics: airDone.analytics,
     });
     console.log(formatDemoReport(result));
     console.log(formatDemoLedger(ledger));
+    console.log(formatAirReport(result.analytics));
+    console.log(formatDemoLedger(result.analytics.ledger));
+    console.log(formatDemoPrivacy(result.privacy));
+    console.log(formatDemoFooter(result));
     if (opts.json) {
       await writeFile(opts.json, JSON.stringify(result, null, 2) + '\n');
       say(`  wrote ${opts.json}`);
@@ -121,6 +181,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await opts.beforeStop?.();
     return result;
   } finally {
-    await net.stop();
+    // A start still under way would spawn nodes after the stop.
+    await airUp?.catch(() => {});
+    await Promise.all(nets.map((n) => n.stop()));
   }
 }
