@@ -108,7 +108,7 @@ export class Hub {
       job: job.id,
       kind: 'train',
       secureAggregation: job.spec.secureAggregation !== undefined,
-      differentialPrivacy: job.spec.privacy !== undefined,
+      differentialPrivacy: job.spec.privacy !== undefined || job.spec.clientPrivacy !== undefined,
     });
     if (gate.allowed) return;
     const refused = gate.refusal;

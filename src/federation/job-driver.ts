@@ -28,7 +28,18 @@ import type { PostedTask } from './task-board.js';
 import { gatherReports, offerTask } from './task-exchange.js';
 import type { FitResult } from './strategies/index.js';
 import type { SealedEnvelope } from '../identity/index.js';
-import { RoundFailedError, SecAggConfigError, unflattenTensors } from '../privacy/index.js';
+import {
+  fixedDenominatorMean,
+  RoundFailedError,
+  SecAggConfigError,
+  unflattenTensors,
+} from '../privacy/index.js';
+import {
+  ClientPrivacyAccount,
+  planClientNoise,
+  type ClientPrivacySpent,
+} from './client-privacy.js';
+import { secureAggregationSettings } from './secure-aggregation-spec.js';
 
 /** A job that cannot go on; its message is what the member who proposed it reads. */
 export class JobFailure extends Error {
@@ -299,7 +310,23 @@ export class JobDriver {
     // and the hub takes no r+1 update until round r is committed and r+1 is open (`ready`). A
     // crash in between redoes round r from its stored updates, to the same model.
     let previous: Promise<void> = Promise.resolve();
-    const maxWeight = await this.largestTrainingSet(participants);
+    const clientNoise = spec.clientPrivacy
+      ? planClientNoise(
+          spec.clientPrivacy,
+          participants.length,
+          spec.rounds,
+          secureAggregationSettings(spec.secureAggregation ?? {}).clippingRange,
+        )
+      : undefined;
+    const clientAccount = clientNoise
+      ? new ClientPrivacyAccount(
+          clientNoise,
+          spec.clientPrivacy!.delta,
+          await publishedClientNoise(db, this.job.id),
+        )
+      : undefined;
+    // DP-FedAvg weighs every site the same; otherwise sites weigh by their training rows.
+    const maxWeight = clientNoise ? 1 : await this.largestTrainingSet(participants);
     for (let round = last.round + 1; round <= spec.rounds && !this.stopped; round++) {
       const started = Date.now();
       const secure = spec.secureAggregation
@@ -319,9 +346,10 @@ export class JobDriver {
         seed: spec.seed,
         ...(spec.privacy ? { privacy: { ...spec.privacy, rounds: spec.rounds } } : {}),
         ...(secure ? { secureAggregation: secure.wire } : {}),
+        ...(clientNoise ? { clientPrivacy: clientNoise } : {}),
       };
       const taken = secure
-        ? await this.secureRound(task, global, participants, started, secure)
+        ? await this.secureRound(task, global, participants, started, secure, clientAccount)
         : await this.clearRound(task, global, participants, started, ready);
       await ready;
       if (this.stopped) return;
@@ -365,6 +393,7 @@ export class JobDriver {
           modelSha256,
           trainLoss,
           privacySpent: roundPrivacySpent(taken.reports),
+          ...(taken.clientPrivacy ? { clientPrivacy: taken.clientPrivacy } : {}),
           ...(taken.secure ? { secureAggregation: taken.secure } : {}),
           at: Date.now(),
         },
@@ -382,7 +411,10 @@ export class JobDriver {
               globalModel: frame,
               globalModelSha256: modelSha256,
               strategyState: next.state ? encodeStrategyState(next.state) : null,
-              metrics: { trainLoss },
+              metrics: {
+                trainLoss,
+                ...(taken.clientPrivacy ? { clientPrivacy: taken.clientPrivacy } : {}),
+              },
             },
             taken.secure ? [...taken.reports].map(([site, report]) => ({ site, report })) : [],
           ),
@@ -447,6 +479,7 @@ export class JobDriver {
     participants: string[],
     started: number,
     secure: SecureRound,
+    clientAccount?: ClientPrivacyAccount,
   ): Promise<TakenRound> {
     const spec = this.job.spec;
     const reports = new Map<string, ReportOf<'train'>>();
@@ -479,7 +512,13 @@ export class JobDriver {
     for (const [site, reason] of result.withdrawals) {
       this.ctx.log.warn({ job: this.job.id, round: task.round, site, reason }, 'site withdrew');
     }
-    if (result.mean === null) {
+    // DP-FedAvg divides the noisy sum by the number of participants, not of survivors, so
+    // that one site's influence on the mean stays C / n (the fixed-denominator estimate).
+    const clientPrivacy = clientAccount?.publish(result.survivors.length);
+    const mean = clientAccount
+      ? fixedDenominatorMean(Float32Array.from(result.weightedSum), participants.length)
+      : result.mean;
+    if (mean === null) {
       throw new JobFailure(`secure aggregation of round ${task.round}: every weight was 0`);
     }
     const contributions = result.survivors.map((site) => ({
@@ -489,7 +528,7 @@ export class JobDriver {
       payloadSha256: result.receipts.get(site)!.payloadSha256,
       sealed: result.receipts.get(site)!.sealed,
     }));
-    const delta = unflattenTensors(result.mean, global);
+    const delta = unflattenTensors(mean, global);
     const weights = global.map((t, i) => ({
       ...t,
       data: Float32Array.from(t.data, (v, j) => v + delta[i]!.data[j]!),
@@ -505,6 +544,7 @@ export class JobDriver {
         },
       ],
       reports: survived,
+      ...(clientPrivacy ? { clientPrivacy } : {}),
       secure: {
         round: secure.id,
         neighbours: secure.wire.neighbours,
@@ -627,6 +667,15 @@ interface TakenRound {
   results: FitResult[];
   reports: ReadonlyMap<string, ReportOf<'train'>>;
   secure?: { round: string; neighbours: number; threshold: number; errorBound: number };
+  clientPrivacy?: ClientPrivacySpent;
+}
+
+/** σ of every DP-FedAvg round already published, so a restarted hub's accountant resumes. */
+async function publishedClientNoise(db: HubContext['db'], job: string): Promise<number[]> {
+  return (await listRounds(db, job)).flatMap((r) => {
+    const spent = (r.metrics as { clientPrivacy?: ClientPrivacySpent } | null)?.clientPrivacy;
+    return r.globalModelSha256 !== null && spent ? [spent.noiseMultiplier] : [];
+  });
 }
 
 function prefixed(prefix: string, weights: Weights): Weights {

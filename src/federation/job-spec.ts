@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ModelSpec } from '../learning/index.js';
-import { DpSgdSpec } from './privacy-spec.js';
+import { DpFedAvgSpec, DpSgdSpec } from './privacy-spec.js';
 import { SecureAggregationSpec } from './secure-aggregation-spec.js';
 import { StrategySpec } from './strategies/index.js';
 
@@ -43,8 +43,20 @@ export const TrainJobSpec = z
      * at least 3 participating sites). `{}` takes the defaults; omit to send updates in clear.
      */
     secureAggregation: SecureAggregationSpec.optional(),
+    /** Client-level DP-FedAvg: noise added in shares by the sites; needs secure aggregation. */
+    clientPrivacy: DpFedAvgSpec.optional(),
   })
   // Baselines and personalised fine-tuning train on the same rows without noise: not in a DP job.
+  // Each site's noise share alone protects nothing: only the secure sum carries the full noise.
+  .refine((s) => !s.clientPrivacy || s.secureAggregation, {
+    message: 'client-level DP (dp-fedavg) adds noise in shares and needs secureAggregation',
+    path: ['clientPrivacy'],
+  })
+  .refine((s) => !s.clientPrivacy || (!s.localBaseline && !s.personalization), {
+    message:
+      'a client-level DP job cannot also share local-only or personalised models; omit localBaseline and personalization',
+    path: ['clientPrivacy'],
+  })
   .refine((s) => !s.privacy || (!s.localBaseline && !s.personalization), {
     message:
       'a DP job cannot also train local-only baselines or personalise without noise; omit localBaseline and personalization',

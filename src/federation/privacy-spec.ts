@@ -43,3 +43,31 @@ export const PrivacyReport = z.object({
   noiseMultiplier: z.number().positive(),
 });
 export type PrivacyReport = z.infer<typeof PrivacyReport>;
+
+/**
+ * Client-level DP-FedAvg (McMahan et al. 2018) for many small sites: each site clips its whole
+ * update to `clipNorm` and adds its share N(0, σ²C²/m) of the noise, so that the secure sum of
+ * any m updates carries σC; the hub divides by the number of participants. Give a noise
+ * multiplier, or a target ε for the whole job (every site in every round: sampling rate 1).
+ * `minimumSurvivors` (default: every participant) is m, the fewest updates a round may publish.
+ */
+export const DpFedAvgSpec = z
+  .object({
+    mode: z.literal('dp-fedavg'),
+    clipNorm: z.number().positive().finite(),
+    delta: z.number().gt(0).lt(1),
+    noiseMultiplier: z.number().positive().finite().optional(),
+    epsilon: z.number().positive().finite().optional(),
+    minimumSurvivors: z.number().int().min(1).optional(),
+  })
+  .strict()
+  .refine(oneOfNoiseOrEpsilon, { message: 'give exactly one of noiseMultiplier and epsilon' });
+export type DpFedAvgSpec = z.infer<typeof DpFedAvgSpec>;
+
+/** What every site needs for one round of DP-FedAvg: the resolved σ, C and m. */
+export const ClientNoise = z.object({
+  clipNorm: z.number().positive(),
+  noiseMultiplier: z.number().positive(),
+  minimumSurvivors: z.number().int().min(1),
+});
+export type ClientNoise = z.infer<typeof ClientNoise>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DatasetSchema, LocalStatistics, ModelSpec, Preprocessing } from '../learning/index.js';
 import { LocalTraining } from './job-spec.js';
-import { DpTask, PrivacyReport } from './privacy-spec.js';
+import { ClientNoise, DpTask, PrivacyReport } from './privacy-spec.js';
 import { SecAggRoundWire } from './secure-aggregation-spec.js';
 import { AnalyticsColumns } from '../analytics/index.js';
 
@@ -64,6 +64,8 @@ export const Task = z.discriminatedUnion('kind', [
      * update, answers with its advertised keys, and masks the update in a later phase.
      */
     secureAggregation: SecAggRoundWire.optional(),
+    /** Client-level DP-FedAvg: clip the update to C and add this site's noise share. */
+    clientPrivacy: ClientNoise.optional(),
   }),
   /**
    * One later phase of a SecAgg+ round. The hub's per-site requests are public keys, sealed

@@ -11,7 +11,14 @@ import type { Weights } from '../learning/weights.js';
 import type { Evaluation, JobReport as Report, JobTask as Task } from './protocol.js';
 import { planDpSgd, planSteps, privateSgdFor, spentThrough, type DpPlan } from './dp-plan.js';
 import { BudgetExceeded, type PrivacyBudgets } from './privacy-budgets.js';
-import { flattenTensors, PrivacyParameterError, SecAggRefusal } from '../privacy/index.js';
+import {
+  flattenTensors,
+  privatizeSiteUpdate,
+  PrivacyParameterError,
+  SecAggRefusal,
+} from '../privacy/index.js';
+import type { UpdateTensor } from '../privacy/index.js';
+import type { ClientNoise } from './privacy-spec.js';
 import type { SecureSessions } from './secure-sessions.js';
 import type { SiteAnalytics } from './site-analytics.js';
 import { TaskRefused } from './task-refused.js';
@@ -132,7 +139,7 @@ export class SiteWorker {
         );
         // With secure aggregation the update stays here until it is masked; only keys go now.
         const secagg = task.secureAggregation
-          ? this.beginSecureRound(task.secureAggregation, tensors, trained)
+          ? this.beginSecureRound(task.secureAggregation, tensors, trained, task.clientPrivacy)
           : undefined;
         return {
           report: {
@@ -271,17 +278,25 @@ export class SiteWorker {
     wire: NonNullable<Extract<Task, { kind: 'train' }>['secureAggregation']>,
     global: Weights,
     trained: { weights: Weights; numSamples: number },
+    clientNoise?: ClientNoise,
   ): string {
-    const delta = flattenTensors(trained.weights);
-    const before = flattenTensors(global);
-    if (before.length !== delta.length) {
+    if (trained.weights.length !== global.length) {
       throw new TaskRefused(
-        `the model has ${delta.length} values but the global model ${before.length}`,
+        `the model has ${trained.weights.length} tensors, the global model ${global.length}`,
       );
     }
-    for (let i = 0; i < delta.length; i++) delta[i] = delta[i]! - before[i]!;
+    let update: readonly UpdateTensor[] = trained.weights.map((t, i) => ({
+      ...t,
+      data: Float32Array.from(t.data, (v, j) => v - global[i]!.data[j]!),
+    }));
+    // DP-FedAvg: every site weighs the same (weight 1), its update clipped and noised here.
+    if (clientNoise) update = privatizeSiteUpdate(update, clientNoise).update;
     try {
-      return this.sessions().begin(wire, delta, trained.numSamples);
+      return this.sessions().begin(
+        wire,
+        flattenTensors(update),
+        clientNoise ? 1 : trained.numSamples,
+      );
     } catch (e) {
       if (e instanceof SecAggRefusal) throw new TaskRefused(e.message);
       throw e;

@@ -8,7 +8,8 @@ import {
   createCollaboration,
 } from '../../src/federation/index.js';
 import type { JobTask } from '../../src/federation/index.js';
-import { lastCompleteRound } from '../../src/federation/round-records.js';
+import { lastCompleteRound, listRounds } from '../../src/federation/round-records.js';
+import { epsilon } from '../../src/privacy/index.js';
 import { generateNodeKey } from '../../src/identity/index.js';
 import { loadSiteDataset } from '../../src/learning/index.js';
 import { decodeFrame, encodeFrame } from '../../src/node/frame.js';
@@ -206,5 +207,54 @@ describe('secure aggregation in training rounds', () => {
     expect(job.status, job.error ?? '').toBe('finished');
     const round = await lastCompleteRound(db, job.id);
     expect(round!.participants).not.toContain('long-beach');
+  });
+
+  describe('client-level DP-FedAvg', () => {
+    const dp = { mode: 'dp-fedavg', clipNorm: 0.5, noiseMultiplier: 1, delta: 1e-5 } as const;
+
+    it('clips and noises each update in shares, and accounts ε per published round', async () => {
+      const { job } = await runJob(
+        quickJob({
+          rounds: 2,
+          secureAggregation: {},
+          clientPrivacy: dp,
+          personalization: undefined,
+        }),
+      );
+      expect(job.status, job.error ?? '').toBe('finished');
+      const spent = (await listRounds(db, job.id))
+        .filter((r) => r.round > 0)
+        .map(
+          (r) =>
+            (r.metrics as { clientPrivacy: { epsilon: number; survivors: number } }).clientPrivacy,
+        );
+      expect(spent.map((s) => s.survivors)).toEqual([4, 4]);
+      // σ = 1 at sampling rate 1: one release is ε ≈ 4.4 at δ = 1e-5 (the accountant's figure).
+      expect(spent[1]!.epsilon).toBeGreaterThan(spent[0]!.epsilon);
+      expect(spent[0]!.epsilon).toBeCloseTo(
+        epsilon({ sampleRate: 1, noiseMultiplier: 1, steps: 1, delta: 1e-5 }).epsilon,
+        6,
+      );
+    });
+
+    it('is refused without secure aggregation, and a round below m survivors is not published', async () => {
+      await expect(
+        hub.startJob('heart', quickJob({ secureAggregation: undefined, clientPrivacy: dp })),
+      ).rejects.toThrow(/needs secureAggregation/);
+      const { job } = await runJob(
+        quickJob({
+          rounds: 1,
+          roundTimeoutMs: 1_500,
+          setupTimeoutMs: 5_000,
+          secureAggregation: {},
+          clientPrivacy: dp,
+          personalization: undefined,
+        }),
+        { switzerland: phase('masked-input') },
+      );
+      expect(job.status).toBe('failed');
+      expect(job.error).toMatch(/only 3 updates survived, fewer than the 4/);
+      expect((await lastCompleteRound(db, job.id))!.round).toBe(0);
+    });
   });
 });

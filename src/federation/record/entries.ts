@@ -106,6 +106,13 @@ export type LedgerEvent =
        * Set when the round ran SecAgg+: the hub saw only the sum. `errorBound` bounds each
        * coordinate's quantization error in that sum; k neighbours, t of them to unmask.
        */
+      /** Client-level DP-FedAvg: what this round's sum carried and the job's ε so far. */
+      clientPrivacy?: {
+        epsilon: number;
+        delta: number;
+        noiseMultiplier: number;
+        survivors: number;
+      };
       secureAggregation?: {
         round: string;
         neighbours: number;
