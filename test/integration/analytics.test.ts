@@ -20,6 +20,7 @@ import {
 import { siteBudgetSpend, type DatasetSpend } from '../../src/cli/demo/demo-privacy.js';
 import { LocalNetwork, type MemberClient } from '../../src/node/index.js';
 import { RdpAccountant } from '../../src/privacy/index.js';
+import { runCli } from '../cli/support/run-cli.js';
 
 const stations = AIR_STATIONS.map((s) => s.toLowerCase());
 let dir: string;
@@ -102,5 +103,37 @@ describe('the air-quality queries across OS processes', () => {
       stations.map((site) => ({ site, dir: net.dir(site) })),
     );
     expect(after.perSite.map((s) => s.releases)).toEqual(stations.map(() => 2));
+  });
+
+  it('answers from the command line too (converge query), after the refusal charged nothing', async () => {
+    const hubDir = net.dir(net.spec.hub.name);
+    const ask = (...flags: string[]) =>
+      runCli([
+        'query',
+        '--dir',
+        hubDir,
+        '--collab',
+        analytics.collab,
+        '--dataset',
+        AIR_TABLE,
+        ...flags,
+      ]);
+    const out = await ask(
+      '--stat',
+      'count',
+      '--column',
+      'PM2.5',
+      '--by',
+      'season',
+      '--epsilon',
+      '0.5',
+    );
+    expect(out.code, out.stderr).toBe(0);
+    for (const season of ['winter', 'spring', 'summer', 'autumn'])
+      expect(out.stdout).toContain(season);
+    expect(out.stdout).toMatch(/spent ε = 0\.\d+ at δ = 0\.00001; 6 sites in the sum/);
+    const bad = await ask('--stat', 'mean', '--column', 'PM2.5', '--epsilon', 'NaN');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--epsilon: expected a number > 0, got 'NaN'/);
   });
 });
