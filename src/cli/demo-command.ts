@@ -45,7 +45,8 @@ export function demoCommand(): Command {
             // The member token rides in the link's fragment, which the browser never sends.
             const token = await apiToken(net.dir(net.spec.hub.name));
             const link = `${net.hubUrl}/#token=${token}`;
-            const live = dashboards.length === 0 ? ' (watch the rounds live)' : '';
+            const trains = net.spec.sites.some((site) => site.datasets.length > 0);
+            const live = trains ? ' (watch the rounds live)' : '';
             dashboards.push(`${net.spec.collab.id}: ${link}`);
             say(`  dashboard of ${net.spec.collab.id}${live}: ${link}`);
           },

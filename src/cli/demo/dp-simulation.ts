@@ -5,6 +5,7 @@
  * jobs would triple the demo's wall time; the network reproduces this arithmetic (same seeds,
  * same code), except that here the hub averages in float64 instead of through SecAgg+.
  */
+import { setImmediate as turn } from 'node:timers/promises';
 import { planDpSgd, privateSgdFor, type TrainJobSpec } from '../../federation/index.js';
 import { createStrategy, type StrategyState } from '../../federation/strategies/index.js';
 import {
@@ -108,6 +109,9 @@ export async function simulateDpJob(
       results.push({ site: site.site, numSamples: fit.numSamples, weights: fit.weights });
     }
     ({ weights: global, state } = strategy.aggregate({ round, global, results, state }));
+    // Training runs synchronously; let the demo's requests to its hubs through between rounds
+    // (a loop blocked for seconds would find its keep-alive connections closed under it).
+    await turn();
   }
   const { accuracy } = await evaluate(job.model, global, fed.pooledTest);
   const perSite = [];

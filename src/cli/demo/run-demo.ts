@@ -83,7 +83,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   try {
     const net = await LocalNetwork.create(opts.workdir, spec);
     nets.push(net);
-    // Created after the heart network, which empties the whole workdir first.
+    // Both set up before any node runs: creating a collaboration works the hub's database in
+    // this process, which would hold up the requests to a running hub. (The air network goes
+    // second: creating the heart network empties the whole workdir.)
     const air = await LocalNetwork.create(join(opts.workdir, airSpec.collab.id), airSpec);
     nets.push(air);
     await net.startAll();
@@ -95,7 +97,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     say(`  node directories under ${opts.workdir} (keys, configs, databases, logs)`);
     await opts.onRunning?.(net);
-    // The stations start while the hospitals train: their start-up is mostly waiting.
+    // The stations start while the hospitals train: most of a node's start-up is waiting.
     airUp = air.startAll().then(async () => {
       say(
         `  started ${airSpec.collab.id}: ${Object.entries(air.pids())
@@ -119,23 +121,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const jurisdiction = new Map(
       [spec.hub, ...spec.sites].map((n) => [n.name, n.jurisdiction] as const),
     );
-    // Three things at once from here: the heart log's audit and references, the air
-    // queries, and the DP simulation. Each waits on other processes much of the time.
-    const heartRest = (async () => {
-      const ledger = await demoLedger(
-        client,
-        spec.collab.id,
-        (name) => jurisdiction.get(name) ?? '?',
-        opts.workdir,
-      );
-      const central = await centralizedReference(
-        spec.sites.flatMap((s) => s.datasets),
-        jobSpec.model,
-        { epochs: 50, batchSize: 4, learningRate: 0.001, optimizer: 'adam' },
-        opts.seed,
-      );
-      return { ledger, central };
-    })();
+    // Three things at once from here: the heart log's audit, the air queries, and the DP
+    // simulation (which yields between rounds). Each waits on other processes much of the time.
+    const heartLedger = demoLedger(
+      client,
+      spec.collab.id,
+      (name) => jurisdiction.get(name) ?? '?',
+      opts.workdir,
+    );
     const airStarted = airUp;
     const airRest = (async () => {
       await airStarted;
@@ -147,7 +140,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       { delta: DP_DELTA, clipNorm: DP_CLIP_NORM },
       say,
     );
-    const [{ ledger, central }, airDone, runs] = await Promise.all([heartRest, airRest, dpRuns]);
+    // The first failure is the one to report; the others' later errors (a fetch to a node
+    // already stopped) must not take the process down as unhandled rejections.
+    for (const part of [heartLedger, airRest, dpRuns]) part.catch(() => {});
+    const [ledger, airDone, runs] = await Promise.all([heartLedger, airRest, dpRuns]);
+    // Last, with nothing left to poll: one long synchronous training run.
+    const central = await centralizedReference(
+      spec.sites.flatMap((s) => s.datasets),
+      jobSpec.model,
+      { epochs: 50, batchSize: 4, learningRate: 0.001, optimizer: 'adam' },
+      opts.seed,
+    );
     const heartSpent = heartSpend(job, jobSpec.dataset);
     const processes = nets.flatMap((n) =>
       Object.entries(n.pids()).map(([name, pid]) => ({
