@@ -1,4 +1,5 @@
 import { collect } from './options.js';
+import { numberFlag, RANGES } from './number-flags.js';
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,11 +37,29 @@ export function collabCommands(): Command {
     .requiredOption('--domain <domain>', 'healthcare, environmental-protection or clean-energy')
     .option('--title <text>', 'a readable title', '')
     .option('--member <identity.json>', "a member's identity card (repeatable)", collect)
+    .option(
+      '--min-clean-jobs <n>',
+      'finished jobs and queries without violation needed before each trust raise (default 5)',
+      numberFlag('--min-clean-jobs', RANGES.wholeNumber),
+    )
     .action(
-      async (o: { dir: string; id: string; domain: string; title: string; member?: string[] }) => {
+      async (o: {
+        dir: string;
+        id: string;
+        domain: string;
+        title: string;
+        member?: string[];
+        minCleanJobs?: number;
+      }) => {
         assertHubStopped(o.dir);
         const cards = await Promise.all((o.member ?? []).map(readIdentityCard));
-        await createCollaborationAt(o.dir, { id: o.id, domain: o.domain, title: o.title }, cards);
+        const spec = {
+          id: o.id,
+          domain: o.domain,
+          title: o.title,
+          ...(o.minCleanJobs !== undefined ? { minCleanJobs: o.minCleanJobs } : {}),
+        };
+        await createCollaborationAt(o.dir, spec, cards);
         console.log(`collaboration ${o.id} (${o.domain}) created with ${cards.length + 1} members`);
       },
     );

@@ -15,6 +15,10 @@ export const RANGES = {
   /** δ: (0, 1). */
   openUnit: { describe: 'a number in (0, 1)', accepts: (x) => x > 0 && x < 1 },
   positive: { describe: 'a number > 0', accepts: (x) => x > 0 },
+  wholeNumber: {
+    describe: 'a whole number ≥ 0',
+    accepts: (x) => Number.isSafeInteger(x) && x >= 0,
+  },
   positiveInteger: {
     describe: 'a whole number ≥ 1',
     accepts: (x) => Number.isSafeInteger(x) && x >= 1,

@@ -1,5 +1,7 @@
 import { combineStatistics, diffSchemas, initModel } from '../learning/index.js';
 import type { Preprocessing } from '../learning/index.js';
+import { decodeSecAggSum } from '../analytics/index.js';
+import { planSecureStatistics, secureStatisticsResult } from './secure-statistics.js';
 import type { Weights } from '../learning/weights.js';
 import { decodeFrame, encodeFrame, frameSha256 } from '../node/frame.js';
 import type { HubContext } from './hub-context.js';
@@ -75,7 +77,10 @@ export class JobDriver {
     try {
       if (this.job.phase === 'schema') await this.checkSchemas();
       if (this.stopped) return;
-      if (this.job.phase === 'statistics') await this.gatherStatistics();
+      if (this.job.phase === 'statistics') {
+        if (this.job.spec.secureAggregation) await this.gatherSecureStatistics();
+        else await this.gatherStatistics();
+      }
       if (this.stopped) return;
       if (this.job.phase === 'baseline') await this.trainBaselines();
       if (this.stopped) return;
@@ -251,7 +256,63 @@ export class JobDriver {
       [...reports.values()].map((r) => r.statistics),
       schema,
     );
-    const setup: JobSetup = { participants: [...reports.keys()].sort(), preprocessing };
+    await this.startTraining([...reports.keys()].sort(), preprocessing);
+  }
+
+  /**
+   * A secure job's standardisation: the numeric moments only as a SecAgg+ sum over the sites,
+   * within the schema's declared bounds (secure-statistics.ts); the sites in the sum take part.
+   */
+  private async gatherSecureStatistics(): Promise<void> {
+    const schemas = await reportsFor(this.ctx.db, this.job.id, 'schema', 0);
+    const sites = [...schemas.keys()].sort();
+    const schema = schemas.get(sites[0]!)!.schema;
+    const maxRows = Math.max(...sites.map((s) => schemas.get(s)!.rows.train));
+    const plan = planSecureStatistics(schema, sites.length, maxRows);
+    const q = plan.encoding.quantization;
+    let secure: SecureRound;
+    try {
+      secure = SecureRound.create({
+        id: `${this.job.id}/statistics`,
+        sites,
+        vectorLength: plan.vectorLength,
+        maxWeight: q.maxWeight,
+        spec: { clippingRange: q.clippingRange, quantizationRange: q.quantizationRange },
+      });
+    } catch (e) {
+      if (e instanceof SecAggConfigError) {
+        throw new JobFailure(
+          `secure aggregation cannot run over ${sites.length} sites: ${e.message}`,
+        );
+      }
+      throw e;
+    }
+    const task = {
+      ...this.taskBase('statistics', 0),
+      kind: 'statistics' as const,
+      secureAggregation: secure.wire,
+      encoding: plan.encoding,
+    };
+    const categories = new Map<string, ReportOf<'statistics'>['statistics']['categories']>();
+    const enough = Math.min(sites.length, this.job.spec.minSites);
+    await this.gather(task, [], sites, this.setupDeadline(), enough, (site, report) => {
+      if (report.kind !== 'statistics') throw new Refusal(409, 'expected a statistics report');
+      secure.takeAdvertisement(site, report.secagg);
+      categories.set(site, report.statistics.categories);
+    });
+    const result = await this.completeSecure(secure, 'statistics', 0);
+    const sum = decodeSecAggSum(result, plan.encoding);
+    const survivors = result.survivors.sort();
+    const preprocessing = secureStatisticsResult(
+      sum,
+      schema,
+      survivors.map((s) => categories.get(s)!),
+    );
+    await this.startTraining(survivors, preprocessing);
+  }
+
+  private async startTraining(participants: string[], preprocessing: Preprocessing): Promise<void> {
+    const setup: JobSetup = { participants, preprocessing };
     const spec = this.job.spec;
     const initial = await initModel(spec.model, preprocessing.featureNames.length, spec.seed);
     const frame = encodeFrame({ round: 0 }, initial);
@@ -495,20 +556,7 @@ export class JobDriver {
         reports.set(site, report);
       },
     );
-    const base = { ...this.taskBase('secagg', task.round) };
-    let result;
-    try {
-      result = await secure.complete(
-        (phaseTask, recipients, accept) =>
-          this.gather(phaseTask, [], recipients, Date.now() + spec.roundTimeoutMs, 0, accept),
-        base,
-      );
-    } catch (e) {
-      if (e instanceof RoundFailedError) {
-        throw new JobFailure(`secure aggregation of round ${task.round} failed: ${e.message}`);
-      }
-      throw e;
-    }
+    const result = await this.completeSecure(secure, 'secagg', task.round);
     for (const [site, reason] of result.withdrawals) {
       this.ctx.log.warn({ job: this.job.id, round: task.round, site, reason }, 'site withdrew');
     }
@@ -552,6 +600,24 @@ export class JobDriver {
         errorBound: result.errorBound,
       },
     };
+  }
+
+  /** SecAgg+ phases 2–4 of `secure`; a round too small to finish fails the job, naming why. */
+  private async completeSecure(secure: SecureRound, kind: string, round: number) {
+    const timeout = this.job.spec.roundTimeoutMs;
+    try {
+      return await secure.complete(
+        (phaseTask, recipients, accept) =>
+          this.gather(phaseTask, [], recipients, Date.now() + timeout, 0, accept),
+        this.taskBase(kind, round),
+      );
+    } catch (e) {
+      if (e instanceof RoundFailedError) {
+        const what = kind === 'statistics' ? 'of the statistics' : `of round ${round}`;
+        throw new JobFailure(`secure aggregation ${what} failed: ${e.message}`);
+      }
+      throw e;
+    }
   }
 
   private openSecureRound(

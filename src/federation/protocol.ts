@@ -3,7 +3,7 @@ import { DatasetSchema, LocalStatistics, ModelSpec, Preprocessing } from '../lea
 import { LocalTraining } from './job-spec.js';
 import { ClientNoise, DpTask, PrivacyReport } from './privacy-spec.js';
 import { SecAggRoundWire } from './secure-aggregation-spec.js';
-import { AnalyticsColumns } from '../analytics/index.js';
+import { AnalyticsColumns, AnalyticsEncodingSchema } from '../analytics/index.js';
 
 /**
  * The hub-to-site tasks and site-to-hub reports of a training job. Both travel as binary
@@ -42,7 +42,12 @@ export const Task = z.discriminatedUnion('kind', [
     privacy: DpTask.optional(),
     local: LocalTraining.optional(),
   }),
-  TaskBase.extend({ kind: z.literal('statistics') }),
+  TaskBase.extend({
+    kind: z.literal('statistics'),
+    /** A secure job: the numeric moments go only through SecAgg+ (secure-statistics.ts). */
+    secureAggregation: SecAggRoundWire.optional(),
+    encoding: AnalyticsEncodingSchema.optional(),
+  }),
   TaskBase.extend({
     kind: z.literal('baseline'),
     model: ModelSpec,
@@ -141,7 +146,9 @@ export const Report = z.discriminatedUnion('kind', [
   }),
   ReportBase.extend({
     kind: z.literal('statistics'),
+    /** In a secure job `numeric` is empty: the moments follow, masked, in the SecAgg phases. */
     statistics: LocalStatistics,
+    secagg: z.string().max(4096).optional(),
   }),
   ReportBase.extend({
     kind: z.literal('baseline'),

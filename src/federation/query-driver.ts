@@ -133,6 +133,8 @@ export class QueryDriver {
       this.ctx.log.warn({ query: this.id, error }, 'query failed');
       await this.finish({ error: this.view.error });
     }
+    // Answered queries build the clean record that a trust raise needs (level 1 runs only these).
+    await this.governor?.jobFinished(collab, this.id, this.view.status !== 'answered');
   }
 
   private async finish(outcome: { groups?: unknown[]; error?: string }): Promise<void> {

@@ -20,6 +20,9 @@ import {
 import type { UpdateTensor } from '../privacy/index.js';
 import type { ClientNoise } from './privacy-spec.js';
 import type { SecureSessions } from './secure-sessions.js';
+import type { SecAggRoundWire } from './secure-aggregation-spec.js';
+import { secureStatisticsVector } from './secure-statistics.js';
+import { AnalyticsError } from '../analytics/index.js';
 import type { SiteAnalytics } from './site-analytics.js';
 import { TaskRefused } from './task-refused.js';
 
@@ -91,15 +94,30 @@ export class SiteWorker {
           },
           tensors: [],
         };
-      case 'statistics':
+      case 'statistics': {
+        const statistics = localStatistics(ds.data.train, schema);
+        if (!task.secureAggregation || !task.encoding) {
+          return { report: { ...base, kind: 'statistics', statistics }, tensors: [] };
+        }
+        // Only the category names go in clear; the moments are masked for the secure sum.
+        let vector: Float32Array;
+        try {
+          vector = secureStatisticsVector(ds.data.train, schema, task.encoding);
+        } catch (e) {
+          if (e instanceof AnalyticsError) throw new TaskRefused(e.message);
+          throw e;
+        }
+        const secagg = this.beginSecure(task.secureAggregation, vector, 1);
         return {
           report: {
             ...base,
             kind: 'statistics',
-            statistics: localStatistics(ds.data.train, schema),
+            statistics: { ...statistics, numeric: {} },
+            secagg,
           },
           tensors: [],
         };
+      }
       case 'baseline': {
         if (budget)
           throw new TaskRefused(noiselessRefusal(ds.config.id, budget, 'local-only baseline'));
@@ -291,12 +309,12 @@ export class SiteWorker {
     }));
     // DP-FedAvg: every site weighs the same (weight 1), its update clipped and noised here.
     if (clientNoise) update = privatizeSiteUpdate(update, clientNoise).update;
+    return this.beginSecure(wire, flattenTensors(update), clientNoise ? 1 : trained.numSamples);
+  }
+
+  private beginSecure(wire: SecAggRoundWire, vector: Float32Array, weight: number): string {
     try {
-      return this.sessions().begin(
-        wire,
-        flattenTensors(update),
-        clientNoise ? 1 : trained.numSamples,
-      );
+      return this.sessions().begin(wire, vector, weight);
     } catch (e) {
       if (e instanceof SecAggRefusal) throw new TaskRefused(e.message);
       throw e;

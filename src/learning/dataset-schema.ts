@@ -39,6 +39,20 @@ export const DatasetSchema = z
     features: z.array(columnName),
     categorical: z.array(columnName).default([]),
     label: z.object({ column: columnName, positive: LabelRule }).strict(),
+    /**
+     * Public bounds of each numeric feature, the same at every site: values are clamped to them
+     * when the global mean and standard deviation are computed through secure aggregation
+     * (jobs with `secureAggregation` need them for every feature).
+     */
+    bounds: z
+      .record(
+        columnName,
+        z
+          .object({ min: z.number().finite(), max: z.number().finite() })
+          .strict()
+          .refine((b) => b.min < b.max, 'min must be below max'),
+      )
+      .optional(),
   })
   .strict()
   .superRefine((schema, ctx) => {
@@ -76,6 +90,15 @@ export const DatasetSchema = z
             message: `column '${name}' is not in columns`,
           });
         }
+      }
+    }
+    for (const name of Object.keys(schema.bounds ?? {})) {
+      if (!schema.features.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['bounds', name],
+          message: `'${name}' is not a numeric feature`,
+        });
       }
     }
   });
@@ -122,6 +145,7 @@ export type DatasetConfigInput = z.input<typeof DatasetConfig>;
 /** The part of a schema that fixes the model's inputs and target; sites may differ in everything else. */
 interface ModelContract {
   version: string;
+  bounds?: [string, { min: number; max: number }][];
   features: string[];
   categorical: string[];
   label: { column: string; positive: LabelRule };
@@ -137,7 +161,17 @@ function modelContract(schema: DatasetSchema): ModelContract {
     features: schema.features,
     categorical: schema.categorical,
     label: { column: schema.label.column, positive },
+    // Bounds fix what secure standardisation computes, so sites must agree on them too.
+    ...(schema.bounds ? { bounds: sortedBounds(schema.bounds) } : {}),
   };
+}
+
+function sortedBounds(bounds: NonNullable<DatasetSchema['bounds']>) {
+  return Object.entries(bounds)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(
+      ([name, b]) => [name, { min: b.min, max: b.max }] as [string, { min: number; max: number }],
+    );
 }
 
 /** SHA-256 (hex) of the canonical model contract: features and categorical in order, label rule. */
@@ -182,5 +216,10 @@ export function diffSchemas(
   const ruleA = JSON.stringify(modelContract(a).label.positive);
   const ruleB = JSON.stringify(modelContract(b).label.positive);
   if (ruleA !== ruleB) differences.push(`label rule differs: ${nameA} ${ruleA}, ${nameB} ${ruleB}`);
+  const boundsA = JSON.stringify(modelContract(a).bounds ?? null);
+  const boundsB = JSON.stringify(modelContract(b).bounds ?? null);
+  if (boundsA !== boundsB) {
+    differences.push(`declared bounds differ: ${nameA} ${boundsA}, ${nameB} ${boundsB}`);
+  }
   return differences;
 }

@@ -31,6 +31,18 @@ export const HEART_DISEASE_SCHEMA_INPUT: DatasetSchemaInput = {
   features: ['age', 'sex', 'trestbps', 'chol', 'fbs', 'thalach', 'exang', 'oldpeak'],
   categorical: ['cp', 'restecg'],
   label: { column: 'num', positive: { above: 0 } },
+  // Physiological ranges wide enough that no row of the four files is clamped (UCI's
+  // documentation: resting blood pressure in mm Hg, cholesterol in mg/dl, heart rate in bpm).
+  bounds: {
+    age: { min: 0, max: 120 },
+    sex: { min: 0, max: 1 },
+    trestbps: { min: 0, max: 300 },
+    chol: { min: 0, max: 800 },
+    fbs: { min: 0, max: 1 },
+    thalach: { min: 0, max: 250 },
+    exang: { min: 0, max: 1 },
+    oldpeak: { min: -5, max: 10 },
+  },
 };
 export const HEART_DISEASE_SCHEMA: DatasetSchema = DatasetSchema.parse(HEART_DISEASE_SCHEMA_INPUT);
 

@@ -108,11 +108,25 @@ describe('secure aggregation in training rounds', () => {
     expect(worst).toBeLessThan(1e-3);
 
     // What the hub received in the secure job's rounds: keys, masked words, shares; no tensors.
-    const rounds = secure.seen.filter((s) => s.task.kind === 'train' || s.task.kind === 'secagg');
+    const rounds = secure.seen.filter(
+      (s) => (s.task.kind === 'train' || s.task.kind === 'secagg') && s.task.round > 0,
+    );
     expect(rounds.length).toBe(2 * 4 * 4); // 2 rounds × 4 sites × 4 phases
     for (const s of rounds) expect(decodeFrame(s.body).tensors).toHaveLength(0);
     const stored = await db.query('select 1 from updates where job_id = $1', [secure.job.id]);
     expect(stored).toHaveLength(0);
+    // Standardisation went through SecAgg+ too: only category names in clear, and the same
+    // global means and standard deviations as the clear job's, up to float rounding.
+    const statistics = secure.seen.filter((s) => s.report.kind === 'statistics');
+    expect(statistics).toHaveLength(4);
+    for (const s of statistics)
+      expect(s.report.kind === 'statistics' && s.report.statistics.numeric).toEqual({});
+    const prep = (j: typeof clear.job) =>
+      (j.preprocessing as { preprocessing: { means: number[]; stds: number[] } }).preprocessing;
+    const [a, b] = [prep(clear.job), prep(secure.job)];
+    expect(b.means.length).toBe(a.means.length);
+    b.means.forEach((m, i) => expect(m).toBeCloseTo(a.means[i]!, 4));
+    b.stds.forEach((sd, i) => expect(sd).toBeCloseTo(a.stds[i]!, 4));
     const last = await lastCompleteRound(db, secure.job.id);
     expect(last!.participants).toEqual([...names].sort());
   });

@@ -78,6 +78,8 @@ describe('bring your own data through the CLI', () => {
       'air',
       '--domain',
       'environmental-protection',
+      '--min-clean-jobs',
+      '0',
       ...stations.flatMap((s) => ['--member', join(work, s, 'identity.json')]),
     );
 
@@ -99,6 +101,20 @@ describe('bring your own data through the CLI', () => {
       if (dir === 'hub') {
         while (!existsSync(join(work, 'hub', 'run', 'endpoint.json'))) await sleep(50);
       }
+    }
+    // Training needs trust level 2: the hub proposes it and every member signs.
+    await converge(
+      'trust',
+      'propose',
+      '--dir',
+      join(work, 'hub'),
+      '--collab',
+      'air',
+      '--level',
+      '2',
+    );
+    for (const member of ['hub', ...stations]) {
+      await converge('trust', 'vote', '--dir', join(work, member), '--collab', 'air');
     }
     const { stdout } = await converge(
       'train',
