@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
-import { ApiError, getJson } from './api';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
+import { ApiError } from './api';
 import type { HubOverview } from './api-types';
 import { ErrorNotice, Loading } from './notice';
 import { CollaborationsPage } from './pages/collaborations';
@@ -9,8 +9,8 @@ import { LoginPage } from './pages/login';
 import { PrivacyPage } from './pages/privacy';
 import { TrainingPage } from './pages/training';
 import { currentPage, PAGES, type PagePath } from './routes';
+import { closeOverviewFeed, overviewFeed } from './overview-feed';
 import { forgetToken, storedToken, storeToken } from './session';
-import { useLoad } from './use-load';
 
 // The world map (TopoJSON and projections) is a third of the code: loaded when first shown, by
 // the network and planner pages.
@@ -41,6 +41,7 @@ export function App() {
     );
   }
   const signOut = () => {
+    closeOverviewFeed();
     forgetToken();
     setToken(null);
   };
@@ -49,7 +50,8 @@ export function App() {
 
 function Shell(props: { token: string; page: PagePath; onSignOut: () => void }) {
   const { token, page, onSignOut } = props;
-  const { loaded, reload } = useLoad(() => getJson<HubOverview>('/v1/overview', token), [token]);
+  const feed = overviewFeed(token);
+  const loaded = useSyncExternalStore(feed.subscribe, feed.snapshot);
   // A refused token (e.g. the hub was re-initialised) sends the member back to sign in.
   useEffect(() => {
     if (
@@ -88,24 +90,23 @@ function Shell(props: { token: string; page: PagePath; onSignOut: () => void }) 
       <main id="main" tabIndex={-1}>
         {loaded.state === 'loading' && <Loading what="the hub's overview" />}
         {loaded.state === 'error' && <ErrorNotice error={loaded.error} />}
-        {loaded.state === 'ready' && (
-          <Page page={page} token={token} overview={loaded.value} refresh={reload} />
+        {loaded.state === 'ready' && loaded.lost && (
+          <p className="notice error" role="alert">
+            Lost the hub's live overview ({loaded.lost.message}); trying again. What is shown may be
+            out of date.
+          </p>
         )}
+        {loaded.state === 'ready' && <Page page={page} token={token} overview={loaded.value} />}
       </main>
     </>
   );
 }
 
-function Page(props: {
-  page: PagePath;
-  token: string;
-  overview: HubOverview;
-  refresh: () => void;
-}) {
-  const { page, token, overview, refresh } = props;
+function Page(props: { page: PagePath; token: string; overview: HubOverview }) {
+  const { page, token, overview } = props;
   switch (page) {
     case 'training':
-      return <TrainingPage token={token} overview={overview} refresh={refresh} />;
+      return <TrainingPage token={token} overview={overview} />;
     case 'ledger':
       return <LedgerPage overview={overview} />;
     case 'network':

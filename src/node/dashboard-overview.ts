@@ -69,12 +69,44 @@ export async function hubOverview(
   return { node: node.name, keyId: node.keyId, collaborations };
 }
 
-/** The stored trust level, if any: hubs from before trust levels have no such table. */
-async function trustLevel(db: Db, collab: string): Promise<number | null> {
+/**
+ * Changes whenever the overview would: collaborations, members, jobs (each status or phase
+ * change updates a job's updated_at) and trust levels. Cheap, for the dashboard's live stream.
+ */
+export async function overviewFingerprint(db: Db): Promise<string> {
+  const [row] = await db.query(
+    `select (select count(*) from collaborations)::int as collabs,
+       (select count(*) from members)::int as members,
+       (select count(*) from jobs)::int as jobs,
+       (select max(updated_at)::text from jobs) as updated`,
+  );
+  const trust = (await trustTable(db))
+    ? await db.query(`select collab_id, revision from collab_trust order by collab_id`)
+    : [];
+  return JSON.stringify([row, trust]);
+}
+
+/**
+ * The job the Training page opens on: the running one, else the newest. The hub reads its
+ * summary as soon as the overview goes out, so that it is ready when the page asks.
+ */
+export function jobInView(overview: HubOverview): string | undefined {
+  const jobs = overview.collaborations
+    .flatMap((c) => c.jobs)
+    .sort((a, b) => b.createdAt - a.createdAt);
+  return (jobs.find((j) => j.status === 'running') ?? jobs[0])?.id;
+}
+
+async function trustTable(db: Db): Promise<boolean> {
   const [table] = await db.query<{ present: boolean }>(
     `select to_regclass('collab_trust') is not null as present`,
   );
-  if (!table?.present) return null;
+  return table?.present === true;
+}
+
+/** The stored trust level, if any: hubs from before trust levels have no such table. */
+async function trustLevel(db: Db, collab: string): Promise<number | null> {
+  if (!(await trustTable(db))) return null;
   const rows = await db.query<{ state: { level?: unknown } }>(
     'select state from collab_trust where collab_id = $1',
     [collab],

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
-import { streamSSE } from 'hono/streaming';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Refusal, getCollaboration, getJob, summarizeJob } from '../federation/index.js';
+import { Refusal, getCollaboration, getJob } from '../federation/index.js';
 import type { Recorder } from '../federation/index.js';
 import { OBJECTIVES } from '../planner/index.js';
 import type { Db } from '../store/index.js';
-import { hubOverview } from './dashboard-overview.js';
+import { streamChanges } from './change-stream.js';
+import { hubOverview, jobInView, overviewFingerprint } from './dashboard-overview.js';
 import { dashboardDir, dashboardFile } from './dashboard-static.js';
+import { JobSummaries } from './job-summaries.js';
 import { PlacementListings } from './placement-listing.js';
 import { ScenarioPlans } from './scenario-plans.js';
 
@@ -24,18 +24,9 @@ export interface DashboardDeps {
   recorder?: Recorder;
 }
 
-/** A change of any of these means the job's summary changed (a phase, a round, a report). */
-const PROGRESS = `select j.status, j.phase, j.updated_at::text as updated,
-  (select count(*) from rounds r where r.job_id = j.id)::int as rounds,
-  (select count(*) from rounds r where r.job_id = j.id and r.completed_at is not null)::int as closed,
-  (select count(*) from job_reports p where p.job_id = j.id)::int as reports
-  from jobs j where j.id = $1`;
-
-const HEARTBEAT_MS = 15_000;
-
 /**
  * The dashboard's side of the hub: its static files (public: the bundle holds no secret), a
- * read-only overview and a server-sent stream of a job's progress (both need the member token).
+ * read-only overview, server-sent streams of it and of a job's progress (the member token).
  */
 export function dashboardRoutes(deps: DashboardDeps): Hono {
   const { db } = deps;
@@ -50,12 +41,32 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
     await next();
   };
   app.use('/v1/overview', requireToken);
+  app.use('/v1/overview/events', requireToken);
   app.use('/v1/jobs/:id/events', requireToken);
   app.use('/v1/collabs/:collab/placements', requireToken);
   app.use('/v1/planner/scenario', requireToken);
 
-  app.get('/v1/overview', async (c) =>
-    c.json(await hubOverview(db, { name: deps.nodeName, keyId: deps.keyId })),
+  const summaries = new JobSummaries(db);
+  const node = { name: deps.nodeName, keyId: deps.keyId };
+  const overview = async () => {
+    const view = await hubOverview(db, node);
+    // Read ahead: the Training page asks for this job's summary next.
+    const shown = jobInView(view);
+    if (shown) summaries.get(shown).catch(() => undefined);
+    return view;
+  };
+
+  app.get('/v1/overview', async (c) => c.json(await overview()));
+
+  // The overview again whenever a collaboration, member, job or trust level changes: the
+  // dashboard's job list follows it, so a new job appears without a reload.
+  app.get('/v1/overview/events', (c) =>
+    streamChanges(c, {
+      event: 'overview',
+      fingerprint: () => overviewFingerprint(db),
+      snapshot: overview,
+      pollMs: pollMs * 2,
+    }),
   );
 
   // Progress is read from the database, which every state change of a job goes through, so the
@@ -63,31 +74,12 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   app.get('/v1/jobs/:id/events', async (c) => {
     const id = c.req.param('id');
     if (!(await getJob(db, id))) throw new Refusal(404, `no job ${id}`);
-    return streamSSE(c, async (stream) => {
-      let seen = '';
-      let quietSince = Date.now();
-      let sequence = 0;
-      while (!stream.aborted && !stream.closed) {
-        const [progress] = await db.query(PROGRESS, [id]);
-        const fingerprint = JSON.stringify(progress);
-        if (fingerprint !== seen) {
-          seen = fingerprint;
-          const summary = await summarizeJob(db, id);
-          if (!summary) break;
-          await stream.writeSSE({
-            event: 'summary',
-            data: JSON.stringify(summary),
-            id: String(++sequence),
-          });
-          quietSince = Date.now();
-          if (summary.status !== 'running') break;
-        } else if (Date.now() - quietSince > HEARTBEAT_MS) {
-          // A comment line keeps idle connections (and proxies) from timing out.
-          await stream.write(': still running\n\n');
-          quietSince = Date.now();
-        }
-        await sleep(pollMs);
-      }
+    return streamChanges(c, {
+      event: 'summary',
+      fingerprint: () => summaries.progress(id),
+      snapshot: (progress) => summaries.get(id, progress),
+      last: (summary) => summary.status !== 'running',
+      pollMs,
     });
   });
 

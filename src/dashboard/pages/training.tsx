@@ -1,21 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { HubOverview, JobListing, JobSummary } from '../api-types';
+import { followEvents } from '../event-stream';
 import { ErrorNotice, Loading } from '../notice';
-import { followJob } from '../training/job-stream';
 import { RoundChart } from '../training/round-chart';
 import { OutcomeTable, RoundTable } from '../training/round-table';
 import { roundSeries, sitesOf } from '../training/series';
 
-/** How often the job list is refreshed while nothing runs, to notice a job that starts. */
-const IDLE_REFRESH_MS = 3_000;
-
 interface Props {
   token: string;
+  /** Live: the hub streams it again when a job starts, changes phase or ends. */
   overview: HubOverview;
-  refresh: () => void;
 }
 
-export function TrainingPage({ token, overview, refresh }: Props) {
+export function TrainingPage({ token, overview }: Props) {
   const jobs = useMemo(
     () =>
       overview.collaborations
@@ -27,12 +24,6 @@ export function TrainingPage({ token, overview, refresh }: Props) {
   const running = jobs.find((j) => j.status === 'running');
   const jobId = chosen ?? running?.id ?? jobs[0]?.id ?? null;
 
-  useEffect(() => {
-    if (running) return;
-    const timer = setInterval(refresh, IDLE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [running, refresh]);
-
   return (
     <section aria-labelledby="training-title">
       <h1 id="training-title">Training</h1>
@@ -43,7 +34,7 @@ export function TrainingPage({ token, overview, refresh }: Props) {
       ) : (
         <>
           <JobPicker jobs={jobs} value={jobId ?? ''} onChange={setChosen} />
-          {jobId && <JobView key={jobId} jobId={jobId} token={token} onEnded={refresh} />}
+          {jobId && <JobView key={jobId} jobId={jobId} token={token} />}
         </>
       )}
     </section>
@@ -70,16 +61,28 @@ function JobPicker(props: {
 }
 
 /** One job's live view: streamed while it runs, read once when it is over. */
-function JobView(props: { jobId: string; token: string; onEnded: () => void }) {
-  const { jobId, token, onEnded } = props;
+function JobView(props: { jobId: string; token: string }) {
+  const { jobId, token } = props;
   const [job, setJob] = useState<JobSummary | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [live, setLive] = useState(false);
 
   useEffect(() => {
     const abort = new AbortController();
+    let first = true;
+    const onSummary = (data: string) => {
+      if (first) performance.mark('converge:summary');
+      first = false;
+      setJob(JSON.parse(data) as JobSummary);
+    };
     setLive(true);
-    followJob(jobId, token, setJob, abort.signal)
+    followEvents(
+      `/v1/jobs/${encodeURIComponent(jobId)}/events`,
+      token,
+      'summary',
+      onSummary,
+      abort.signal,
+    )
       .catch((err: unknown) => {
         if (!abort.signal.aborted) setError(err as Error);
       })
@@ -87,20 +90,12 @@ function JobView(props: { jobId: string; token: string; onEnded: () => void }) {
     return () => abort.abort();
   }, [jobId, token]);
 
-  // The job list learns that the job ended, so that it watches for the next one.
-  const ended = job !== null && job.status !== 'running';
-  useEffect(() => {
-    if (ended) onEnded();
-  }, [ended, onEnded]);
+  // Derived once per summary, so that the memoised charts redraw only when the job changes.
+  const drawn = useMemo(() => job && chartInputs(job), [job]);
 
   if (error && !job) return <ErrorNotice error={error} />;
-  if (!job) return <Loading what={`job ${jobId}`} />;
-  const points = roundSeries(job);
-  const sites = sitesOf(job);
-  const localAcc = Object.fromEntries(
-    Object.entries(job.baselines).map(([s, e]) => [s, e.accuracy]),
-  );
-  const localLoss = Object.fromEntries(Object.entries(job.baselines).map(([s, e]) => [s, e.loss]));
+  if (!job || !drawn) return <Loading what={`job ${jobId}`} />;
+  const { points, sites, localAcc, localLoss } = drawn;
   return (
     <>
       <p role="status" aria-live="polite" className="job-status">
@@ -135,4 +130,14 @@ function JobView(props: { jobId: string; token: string; onEnded: () => void }) {
       <OutcomeTable job={job} />
     </>
   );
+}
+
+function chartInputs(job: JobSummary) {
+  const baselines = Object.entries(job.baselines);
+  return {
+    points: roundSeries(job),
+    sites: sitesOf(job),
+    localAcc: Object.fromEntries(baselines.map(([s, e]) => [s, e.accuracy])),
+    localLoss: Object.fromEntries(baselines.map(([s, e]) => [s, e.loss])),
+  };
 }

@@ -1,14 +1,5 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { memo } from 'react';
+import { LineChart, type LineSeries } from '../charts/line-chart';
 import type { RoundPoint } from './series';
 import { siteColor } from './site-colors';
 
@@ -25,13 +16,40 @@ export interface RoundChartProps {
   overall?: { key: 'pooledAccuracy' | 'trainLoss'; label: string };
 }
 
-const format = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v));
+function seriesOf(points: RoundPoint[], key: string, name: string, color: string, width = 2) {
+  const line: LineSeries = { key, name, color, width, points: [] };
+  for (const p of points) {
+    const y = p[key];
+    if (y !== undefined) line.points.push({ x: p.round, y });
+  }
+  return line;
+}
 
-/** Federated per-site results by round, with each site's local-only result as a reference. */
-export function RoundChart(props: RoundChartProps) {
+/**
+ * Federated per-site results by round, with each site's local-only result as a reference.
+ * Memoised: the job list refreshes around it, and a redraw is only due when the rounds change.
+ */
+export const RoundChart = memo(function RoundChart(props: RoundChartProps) {
   const { title, metric, points, sites, rounds, localOnly, overall } = props;
   const id = `chart-${metric}`;
   const described = `${id}-desc`;
+  const series = sites.map((site) =>
+    seriesOf(points, `${metric}:${site}`, site, siteColor(sites, site)),
+  );
+  if (overall) series.push(seriesOf(points, overall.key, overall.label, '#222', 3));
+  const guides = sites.flatMap((site) => {
+    const y = localOnly[site];
+    return y === undefined
+      ? []
+      : [
+          {
+            key: `local-${site}`,
+            y,
+            color: siteColor(sites, site),
+            title: `${site} local-only ${y.toFixed(3)}`,
+          },
+        ];
+  });
   return (
     <figure className="chart" aria-labelledby={id} aria-describedby={described}>
       <figcaption id={id}>{title}</figcaption>
@@ -40,63 +58,17 @@ export function RoundChart(props: RoundChartProps) {
         local-only model. The table below has the same figures.
       </p>
       <div className="chart-area" data-points={points.length}>
-        <ResponsiveContainer width="100%" height={260}>
-          <LineChart data={points} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke="#d0d4da" strokeDasharray="2 4" />
-            <XAxis
-              dataKey="round"
-              type="number"
-              domain={[1, Math.max(rounds, 1)]}
-              allowDecimals={false}
-              tick={{ fill: '#333' }}
-            />
-            <YAxis
-              domain={metric === 'acc' ? [0.5, 1] : ['auto', 'auto']}
-              tickFormatter={(v: number) => v.toFixed(2)}
-              tick={{ fill: '#333' }}
-              width={44}
-            />
-            <Tooltip formatter={format} labelFormatter={(r) => `round ${String(r)}`} />
-            <Legend />
-            {sites.map((site) => (
-              <Line
-                key={site}
-                name={site}
-                dataKey={`${metric}:${site}`}
-                stroke={siteColor(sites, site)}
-                strokeWidth={2}
-                dot={{ r: 2 }}
-                connectNulls
-                isAnimationActive={false}
-              />
-            ))}
-            {overall && (
-              <Line
-                name={overall.label}
-                dataKey={overall.key}
-                stroke="#222"
-                strokeWidth={3}
-                dot={{ r: 3 }}
-                connectNulls
-                isAnimationActive={false}
-              />
-            )}
-            {sites.flatMap((site) =>
-              localOnly[site] === undefined
-                ? []
-                : [
-                    <ReferenceLine
-                      key={`local-${site}`}
-                      y={localOnly[site]}
-                      stroke={siteColor(sites, site)}
-                      strokeDasharray="6 4"
-                      ifOverflow="extendDomain"
-                    />,
-                  ],
-            )}
-          </LineChart>
-        </ResponsiveContainer>
+        <LineChart
+          series={series}
+          guides={guides}
+          xDomain={[1, Math.max(rounds, 2)]}
+          integerX
+          {...(metric === 'acc' ? { yDomain: [0.5, 1] as const } : {})}
+          xFormat={String}
+          yFormat={(v) => v.toFixed(2)}
+          pointTitle={(s, p) => `${s.name}, round ${p.x}: ${p.y.toFixed(3)}`}
+        />
       </div>
     </figure>
   );
-}
+});

@@ -1,20 +1,20 @@
-import { request } from '../api';
-import type { JobSummary } from '../api-types';
+import { request } from './api';
 
 // Server-sent events read with fetch rather than EventSource, which cannot send the bearer
 // token in a header (a token in the URL would end up in logs).
 
-/** Calls onSummary with each summary the hub streams until the job ends or `signal` aborts. */
-export async function followJob(
-  jobId: string,
+/**
+ * Calls onData with the data of each `event` the hub streams from `path`, until the hub ends
+ * the stream or `signal` aborts. A refused request throws an ApiError, as getJson does.
+ */
+export async function followEvents(
+  path: string,
   token: string,
-  onSummary: (summary: JobSummary) => void,
+  event: string,
+  onData: (data: string) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const res = await request(`/v1/jobs/${encodeURIComponent(jobId)}/events`, token, {
-    signal,
-    headers: { accept: 'text/event-stream' },
-  });
+  const res = await request(path, token, { signal, headers: { accept: 'text/event-stream' } });
   if (!res.body) return;
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -26,8 +26,8 @@ export async function followJob(
     for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const event = parseEvent(block);
-      if (event?.name === 'summary') onSummary(JSON.parse(event.data) as JobSummary);
+      const parsed = parseEvent(block);
+      if (parsed?.name === event) onData(parsed.data);
     }
   }
 }
