@@ -195,3 +195,20 @@ export interface ScenarioPlan {
   };
   keptHome: { workloads: number; share: number };
 }
+
+/** One cell of an analytics answer, as `query.finished` logs it (src/analytics/answer.ts). */
+export interface GroupAnswer {
+  /** The group's category per `by` column; {} without `by`. */
+  group: Record<string, string>;
+  label: string;
+  /** Why the cell is withheld, or null. A suppressed cell publishes nothing else. */
+  suppressed: string | null;
+  /** Records in the group (noisy under DP); null when suppressed. */
+  count: number | null;
+  /** The count, sum, mean or variance; null for histograms and quantiles, or when suppressed. */
+  value: number | null;
+  /** Standard deviation of `value` due to the DP noise; null if none. */
+  noiseStd: number | null;
+  histogram: { edges: number[]; counts: number[] } | null;
+  quantiles: { q: number; value: number | null }[] | null;
+}

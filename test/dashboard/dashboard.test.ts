@@ -1,9 +1,11 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalNetwork, MemberClient } from '../../src/node/index.js';
-import { apiToken } from '../../src/node/index.js';
+import { AIR_TABLE, airQualityNetwork } from '../../src/cli/demo/air-network.js';
+import type { MemberClient } from '../../src/node/index.js';
+import { apiToken, LocalNetwork } from '../../src/node/index.js';
 import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 import { ARTIFACTS, browserAvailable, collectErrors, launchChromium } from './browser.js';
 
@@ -92,13 +94,57 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThan(seen);
     const points = Number(await page.locator('.chart-area').first().getAttribute('data-points'));
     expect(points).toBeGreaterThan(seen);
-    expect(await page.locator('.recharts-line').count()).toBeGreaterThan(0);
+    expect(await page.locator('.chart-area .series path').count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { same?: boolean }).same)).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'training-live.png'), fullPage: true });
     await expect
       .poll(() => page.getByRole('status').first().textContent(), { timeout: 90_000 })
       .toContain('finished');
     await page.screenshot({ path: join(ARTIFACTS, 'training-finished.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('adds a job that starts to the job list over server-sent events, without a reload', async () => {
+    const { page, errors } = await open('training');
+    // The job list comes from the hub's overview stream, never from polling GET /v1/overview.
+    const polled: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/v1/overview') polled.push(r.url());
+    });
+    const status = page.getByRole('status').first();
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toContain('finished');
+    await page.evaluate(() => ((window as unknown as { same: boolean }).same = true));
+    const options = page.getByLabel('Job').locator('option');
+    const before = await options.count();
+    const { id } = await client.startJob('heart', quickJob({ rounds: 2 }));
+    await expect.poll(() => options.count(), { timeout: 30_000 }).toBe(before + 1);
+    expect(await options.first().textContent()).toContain(id);
+    // The running job is the one shown, streamed until it ends.
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toContain(id);
+    await expect.poll(() => status.textContent(), { timeout: 90_000 }).toContain('finished');
+    expect(await page.evaluate(() => (window as unknown as { same?: boolean }).same)).toBe(true);
+    expect(polled).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says on the privacy and ledger pages that training ran with secure aggregation', async () => {
+    await client.ledgerPublished('heart');
+    const { page, errors } = await open('privacy');
+    const row = page.locator(`tr[data-job="${jobId}"]`);
+    await expect
+      .poll(() => row.textContent(), { timeout: 30_000 })
+      .toMatch(
+        new RegExp(
+          `SecAgg\\+ in ${ROUNDS} of ${ROUNDS} rounds \\(k [\\d /]+, t [\\d /]+, error ≤ `,
+        ),
+      );
+    await page.getByText('No analytics query in the published logs.').waitFor();
+    await page.evaluate(() => (location.hash = '#/ledger'));
+    await page.getByLabel('Type').selectOption('round.closed');
+    const first = page.locator('table.entries tbody tr').first();
+    await expect.poll(() => first.textContent()).toContain('SecAgg+ sum (k ');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -145,7 +191,9 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
       for (const { path, heading } of PAGES) {
         await page.evaluate((p) => (location.hash = `#/${p}`), path);
         await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-        await page.waitForLoadState('networkidle');
+        // The overview is a stream that stays open, so the network is never idle: wait for the
+        // page's own loads instead.
+        await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 120_000 }).toBe(0);
         await page.screenshot({
           path: join(ARTIFACTS, `${path}-${viewport === PHONE ? 'phone' : 'laptop'}.png`),
           fullPage: true,
@@ -212,5 +260,109 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
     expect(tampered.errors).toEqual([]);
     await tampered.page.close();
     expect(jobId).toBeDefined();
+  });
+});
+
+// The demo's air-quality collaboration (a hub and six monitoring stations, trust level 1): two
+// DP queries, one of which has empty cells (no readings before March 2013 or after February
+// 2017) that the hub must suppress. Run after the hospitals' network has stopped.
+describe.skipIf(!browserAvailable())('dashboard with analytics queries', () => {
+  const COLLAB = 'beijing-air';
+  let dir: string;
+  let net: LocalNetwork;
+  let browser: Browser;
+  let token: string;
+  let queries: { id: string; status: string }[];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'converge-dashboard-air-'));
+    net = await LocalNetwork.create(dir, airQualityNetwork());
+    await net.startAll();
+    const client = await net.client();
+    queries = [];
+    for (const query of [
+      { stat: 'mean', column: 'PM2.5', by: ['season'], epsilon: 1 },
+      { stat: 'count', column: 'PM2.5', by: ['year', 'month'], epsilon: 1 },
+    ]) {
+      queries.push(await client.runQuery(COLLAB, { dataset: AIR_TABLE, query }));
+    }
+    await client.ledgerPublished(COLLAB);
+    token = await apiToken(net.dir('air-hub'));
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await net?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists each query with its spend, its published cells and the suppressed ones', async () => {
+    expect(queries.map((q) => q.status)).toEqual(['answered', 'answered']);
+    const season = queries[0]!;
+    const months = queries[1]!;
+    for (const viewport of [LAPTOP, PHONE]) {
+      const page = await browser.newPage({ viewport });
+      const errors = collectErrors(page);
+      await page.goto(`${net.hubUrl}/#token=${token}`);
+      await page.evaluate(() => (location.hash = '#/privacy'));
+      const byMonth = page.locator(`article[data-query="${months.id}"]`);
+      await byMonth.waitFor({ timeout: 30_000 });
+      const bySeason = page.locator(`article[data-query="${season.id}"]`);
+      expect(await bySeason.getByRole('heading', { level: 3 }).textContent()).toContain(
+        'mean of PM2.5 by season',
+      );
+      const facts = await bySeason.locator('dl').textContent();
+      expect(facts).toContain(`${COLLAB} / ${AIR_TABLE}`);
+      expect(facts).toMatch(/Spentε (0\.9\d+|1), δ 1e-5/);
+      expect(facts).toContain('Sites in the secure sum6: ');
+      // The cells sit behind a disclosure: opened from the keyboard.
+      await bySeason.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      const seasonRows = bySeason.locator('table.cells tbody tr');
+      expect(await seasonRows.count()).toBe(4);
+      expect(await seasonRows.filter({ hasText: 'winter' }).textContent()).toMatch(/± \d/);
+
+      expect(await byMonth.locator('summary').textContent()).toMatch(
+        /\d+ cells published, \d+ suppressed/,
+      );
+      await byMonth.locator('summary').click();
+      const suppressed = byMonth.locator('tr.suppressed');
+      // 12 cells hold no reading; noise may lift the odd one over the minimum, never most.
+      expect(await suppressed.count()).toBeGreaterThanOrEqual(6);
+      expect(await suppressed.first().textContent()).toContain(
+        'suppressed: noisy count below the minimum cohort of 10',
+      );
+      expect(await byMonth.locator('table.cells tbody tr').count()).toBe(60);
+
+      // ε over time: one dataset, a step per release.
+      const chart = page.getByRole('figure', { name: 'ε released per dataset over time' });
+      expect(await chart.locator('.series path').count()).toBe(1);
+      expect(await chart.locator('table tbody tr').count()).toBe(2);
+      await page.screenshot({
+        path: join(ARTIFACTS, `privacy-queries-${viewport === PHONE ? 'phone' : 'laptop'}.png`),
+        fullPage: true,
+      });
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('summarises the query entries on the ledger page', async () => {
+    const page = await browser.newPage({ viewport: LAPTOP });
+    const errors = collectErrors(page);
+    await page.goto(`${net.hubUrl}/#token=${token}`);
+    await page.evaluate(() => (location.hash = '#/ledger'));
+    const rows = page.locator('table.entries tbody tr');
+    await page.getByLabel('Type').selectOption('query.proposed');
+    await expect
+      .poll(() => rows.first().textContent())
+      .toContain(`on ${AIR_TABLE}: mean of PM2.5 by season, ε 1 asked`);
+    await page.getByLabel('Type').selectOption('query.finished');
+    await expect
+      .poll(() => rows.first().textContent())
+      .toMatch(/answered from 6 sites: 4 cells published, 0 suppressed; ε [\d.]+, δ 1e-5 spent/);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -38,5 +38,8 @@ export function niceDomain(min: number, max: number, count: number): Domain {
     return niceDomain(min - pad, max + pad, count);
   }
   const step = tickStep(min, max, count);
-  return [Math.floor(min / step) * step, Math.ceil(max / step) * step];
+  // 0.5 / 0.1 is 4.999…: a bound already on a tick stays there.
+  const lo = Math.floor(min / step + 1e-9) * step;
+  const hi = Math.ceil(max / step - 1e-9) * step;
+  return [Number(lo.toPrecision(12)), Number(hi.toPrecision(12))];
 }

@@ -1,5 +1,8 @@
 // One line per ledger entry type, so that a list of entries reads as the collaboration's story.
 
+import { askedPrivacy, describeQuery, querySpec } from '../privacy/logged-queries.js';
+import { delta, figure } from '../privacy/format.js';
+
 export interface DecodedEntry {
   index: number;
   type: string;
@@ -32,8 +35,20 @@ export function describeEntry(e: DecodedEntry, name: (keyId: string) => string):
     }
     case 'contribution.receipt':
       return `round ${str(v['round'])}: receipt from ${name(str(v['site']))}, ${str(v['numSamples'])} samples`;
-    case 'round.closed':
-      return `round ${str(v['round'])} closed, train loss ${typeof v['trainLoss'] === 'number' ? v['trainLoss'].toFixed(4) : '?'}`;
+    case 'round.closed': {
+      const loss = typeof v['trainLoss'] === 'number' ? v['trainLoss'].toFixed(4) : '?';
+      const closed = `round ${str(v['round'])} closed, train loss ${loss}`;
+      const s = v['secureAggregation'] as Record<string, unknown> | undefined;
+      if (!s) return closed;
+      const bound = typeof s['errorBound'] === 'number' ? s['errorBound'].toExponential(1) : '?';
+      return `${closed}; SecAgg+ sum (k ${str(s['neighbours'])} neighbours, t ${str(s['threshold'])}, error ≤ ${bound})`;
+    }
+    case 'query.proposed': {
+      const spec = querySpec(v['spec']);
+      return `query ${str(v['query'])} on ${str(v['dataset'])}: ${describeQuery(spec)}, ${askedPrivacy(spec)}`;
+    }
+    case 'query.finished':
+      return queryFinished(v);
     case 'model.released':
       return `model ${str(v['modelSha256']).slice(0, 16)}… released with its lineage`;
     case 'job.finished':
@@ -63,6 +78,20 @@ export function describeEntry(e: DecodedEntry, name: (keyId: string) => string):
     default:
       return e.type;
   }
+}
+
+function queryFinished(v: Record<string, unknown>): string {
+  if (v['status'] !== 'answered') return `query ${str(v['query'])} failed: ${str(v['error'])}`;
+  const count = (key: string) => (Array.isArray(v[key]) ? v[key].length : 0);
+  const groups = Array.isArray(v['groups']) ? (v['groups'] as Record<string, unknown>[]) : [];
+  const withheld = groups.filter((g) => typeof g['suppressed'] === 'string').length;
+  const p = v['privacy'] as { epsilon?: unknown; delta?: unknown } | null | undefined;
+  const spent =
+    typeof p?.epsilon === 'number'
+      ? `ε ${figure(p.epsilon)}, δ ${typeof p.delta === 'number' ? delta(p.delta) : '?'} spent`
+      : 'no differential privacy';
+  const dropped = count('dropped') > 0 ? `, ${count('dropped')} dropped` : '';
+  return `query ${str(v['query'])} answered from ${count('survivors')} sites${dropped}: ${groups.length - withheld} cells published, ${withheld} suppressed; ${spent}`;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
