@@ -14,6 +14,7 @@ import { exactReference, type AnalyticsRow } from '../../src/analytics/index.js'
 import {
   AIR_QUERIES,
   REFERENCE_NOTE,
+  airReferences,
   runAirQueries,
   type DemoQuery,
 } from '../../src/cli/demo/air-analytics.js';
@@ -21,10 +22,10 @@ import {
   AIR_BUDGET,
   AIR_STATIONS,
   AIR_TABLE,
-  airColumns,
   airQualityNetwork,
 } from '../../src/cli/demo/air-network.js';
 import { formatAirQuery, formatAirReport } from '../../src/cli/demo/air-report.js';
+import { airReferencesInWorker } from '../../src/cli/demo/in-worker.js';
 import { siteBudgetSpend } from '../../src/cli/demo/demo-privacy.js';
 import { PrivacyBudgets } from '../../src/federation/index.js';
 import { loadNodeConfig } from '../../src/node/config.js';
@@ -44,9 +45,8 @@ beforeAll(async () => {
     stations.map((s) => ({ name: s.station.toLowerCase(), rows: s.rows })),
     COLUMNS,
   );
-  queries = await runAirQueries(runner, 'beijing-air', airColumns(), Promise.resolve(rows), (l) =>
-    lines.push(l),
-  );
+  const references = await airReferences(COLUMNS, rows);
+  queries = await runAirQueries(runner, 'beijing-air', references, (l) => lines.push(l));
 });
 
 describe('the air-quality network', () => {
@@ -116,6 +116,11 @@ describe("the demo's two queries beside the exact reference", () => {
       const largest = Math.max(...q.groups.map((g) => Math.abs(g.difference ?? 0)));
       expect(Math.abs(q.maxAbsDifference!.difference)).toBe(largest);
     }
+  });
+
+  it('computes the same reference on a worker thread, as the demo does', async () => {
+    const there = await airReferencesInWorker();
+    expect(there).toEqual(await airReferences(COLUMNS, rows));
   });
 
   it("counts each station's hours with a PM2.5 reading (SOURCE.md: Dongsi 35,064 rows, 750 NA)", () => {

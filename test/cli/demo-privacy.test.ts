@@ -19,6 +19,7 @@ import {
   type DpRun,
   type HeartFederation,
 } from '../../src/cli/demo/dp-simulation.js';
+import { simulateDpInWorker } from '../../src/cli/demo/in-worker.js';
 import { heartJobSpec } from '../../src/cli/demo/run-demo.js';
 import { planDpSgd, type JobSummary } from '../../src/federation/index.js';
 
@@ -104,6 +105,23 @@ describe('the heart job simulated in process', () => {
       clipNorm: DP_CLIP_NORM,
     });
     expect(again.perSite).toEqual(clear.perSite);
+  });
+});
+
+describe('the simulation on a worker thread, as the demo runs it', () => {
+  it('gives the in-process run to the last digit (without DP: the seed fixes everything)', async () => {
+    const lines: string[] = [];
+    const [there] = await simulateDpInWorker(
+      job,
+      [null],
+      { delta: DP_DELTA, clipNorm: DP_CLIP_NORM },
+      (l) => lines.push(l),
+    );
+    expect(there!.perSite).toEqual(clear.perSite);
+    expect(there!.pooledTestAccuracy).toBe(clear.pooledTestAccuracy);
+    expect(lines).toEqual([
+      expect.stringContaining('without DP (simulated): pooled-test accuracy'),
+    ]);
   });
 });
 

@@ -1,4 +1,3 @@
-import { setImmediate as turn } from 'node:timers/promises';
 import { exactReference, loadAirQualityStation } from '../../analytics/index.js';
 import type {
   AnalyticsAnswer,
@@ -99,16 +98,19 @@ export interface DemoQuery {
 }
 
 /**
- * Every station's rows, read in the demo process for the reference alone: one file at a time,
- * letting other work through between them (parsing is synchronous, about a second a file).
+ * The exact answer to each of the demo's queries (in AIR_QUERIES' order) from every station's
+ * raw rows: the reference the report compares with, computed outside the federation.
  */
-export async function loadReferenceRows(): Promise<AnalyticsRow[][]> {
-  const rows: AnalyticsRow[][] = [];
-  for (const station of AIR_STATIONS) {
-    rows.push((await loadAirQualityStation(stationFile(station))).rows);
-    await turn();
-  }
-  return rows;
+export async function airReferences(
+  columns: AnalyticsColumns,
+  rows?: readonly (readonly AnalyticsRow[])[],
+): Promise<ReferenceAnswer[]> {
+  const stations =
+    rows ??
+    (await Promise.all(AIR_STATIONS.map((s) => loadAirQualityStation(stationFile(s))))).map(
+      (s) => s.rows,
+    );
+  return AIR_QUERIES.map(({ query }) => exactReference(stations, query, columns));
 }
 
 export function compareWithReference(
@@ -173,24 +175,24 @@ export function demoQuery(
 
 /**
  * Runs the demo's queries one after the other through the member API and sets each answer
- * beside the exact reference from the raw files.
+ * beside the exact reference (`references`, in AIR_QUERIES' order).
  */
 export async function runAirQueries(
   runner: QueryRunner,
   collab: string,
-  columns: AnalyticsColumns,
-  referenceRows: Promise<AnalyticsRow[][]>,
+  references: readonly ReferenceAnswer[],
   say: (line: string) => void,
 ): Promise<DemoQuery[]> {
   const results: DemoQuery[] = [];
-  for (const { name, query } of AIR_QUERIES) {
+  for (const [i, { name, query }] of AIR_QUERIES.entries()) {
     say(`  query: ${name} (ε = ${query.epsilon}, δ = ${query.delta.toExponential()})`);
     const started = performance.now();
     const outcome = await runner.runQuery(collab, { dataset: AIR_TABLE, query }, (line) =>
       say(`    ${line}`),
     );
     const ms = performance.now() - started;
-    const reference = exactReference(await referenceRows, query, columns);
+    const reference = references[i];
+    if (!reference) throw new Error(`no reference for query '${name}'`);
     results.push(demoQuery(name, query, outcome, reference, ms));
   }
   return results;

@@ -10,6 +10,19 @@ import {
 } from '../../learning/index.js';
 import type { DatasetConfig, ModelSpec } from '../../learning/index.js';
 
+export interface CentralizedBudget {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'sgd' | 'adam';
+}
+
+export interface CentralizedResult {
+  pooledTestAccuracy: number;
+  trainRows: number;
+  testRows: number;
+}
+
 /**
  * The centralized reference: every hospital's training rows pooled in one place. Only the
  * demo computes it, to show what federation is measured against; no node ever does this.
@@ -17,9 +30,9 @@ import type { DatasetConfig, ModelSpec } from '../../learning/index.js';
 export async function centralizedReference(
   datasets: DatasetConfig[],
   model: ModelSpec,
-  budget: { epochs: number; batchSize: number; learningRate: number; optimizer: 'sgd' | 'adam' },
+  budget: CentralizedBudget,
   seed: number,
-): Promise<{ pooledTestAccuracy: number; trainRows: number; testRows: number }> {
+): Promise<CentralizedResult> {
   const loaded = await Promise.all(datasets.map((d) => loadSiteDataset(d, '/')));
   const schema = datasets[0]!.schema;
   const train = loaded.flatMap((d) => d.train);

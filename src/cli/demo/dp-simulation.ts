@@ -109,8 +109,7 @@ export async function simulateDpJob(
       results.push({ site: site.site, numSamples: fit.numSamples, weights: fit.weights });
     }
     ({ weights: global, state } = strategy.aggregate({ round, global, results, state }));
-    // Training runs synchronously; let the demo's requests to its hubs through between rounds
-    // (a loop blocked for seconds would find its keep-alive connections closed under it).
+    // Training runs synchronously: let whatever else shares this thread through between rounds.
     await turn();
   }
   const { accuracy } = await evaluate(job.model, global, fed.pooledTest);
@@ -136,7 +135,8 @@ export async function simulateDpJob(
 /** `job` at each target ε in turn, reporting each as it finishes. */
 export async function simulateDpEpsilons(
   job: TrainJobSpec,
-  epsilons: readonly number[],
+  /** Target ε per run; null: the same job without DP. */
+  epsilons: readonly (number | null)[],
   privacy: { delta: number; clipNorm: number },
   say: (line: string) => void = () => {},
 ): Promise<DpRun[]> {
@@ -145,7 +145,7 @@ export async function simulateDpEpsilons(
   for (const epsilon of epsilons) {
     const run = await simulateDpJob(fed, job, { ...privacy, epsilon });
     say(
-      `  DP-SGD (simulated) at ε = ${epsilon}: pooled-test accuracy ${run.pooledTestAccuracy.toFixed(3)} (${(run.ms / 1000).toFixed(1)} s)`,
+      `  ${epsilon === null ? 'without DP (simulated)' : `DP-SGD (simulated) at ε = ${epsilon}`}: pooled-test accuracy ${run.pooledTestAccuracy.toFixed(3)} (${(run.ms / 1000).toFixed(1)} s)`,
     );
     runs.push(run);
   }

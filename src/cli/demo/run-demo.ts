@@ -4,7 +4,6 @@ import { HEART_DISEASE_DEFAULTS } from '../../learning/index.js';
 import { LocalNetwork } from '../../node/index.js';
 import type { TrainJobSpec } from '../../federation/index.js';
 import { followJob } from '../follow-job.js';
-import { centralizedReference } from './centralized.js';
 import { buildDemoResult, formatDemoFooter, formatDemoReport } from './demo-result.js';
 import type { DemoResult } from './demo-result.js';
 import { heartDiseaseNetwork } from './heart-network.js';
@@ -21,7 +20,7 @@ import {
   formatDemoPrivacy,
   heartSpend,
 } from './demo-privacy.js';
-import { simulateDpEpsilons } from './dp-simulation.js';
+import { airReferencesInWorker, centralizedInWorker, simulateDpInWorker } from './in-worker.js';
 
 export interface DemoOptions {
   seed: number;
@@ -80,6 +79,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   );
   const nets: LocalNetwork[] = [];
   let airUp: Promise<void> | undefined;
+  // The demo's own computations run on worker threads, so that this thread keeps answering
+  // its hubs: a thread held for seconds finds its keep-alive connections closed under it.
+  const workers = new AbortController();
   try {
     const net = await LocalNetwork.create(opts.workdir, spec);
     nets.push(net);
@@ -107,6 +109,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       await opts.onRunning?.(air);
     });
     airUp.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    const references = airReferencesInWorker(workers.signal);
+    references.catch(() => {});
     const client = await net.client();
     const governance = await demoGovernance(net, client, say);
     const jobSpec = heartJobSpec(opts.seed, opts.rounds);
@@ -114,6 +118,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     say(
       `  job ${id}: ${jobSpec.strategy.name}, ${jobSpec.model.kind} model, ${jobSpec.rounds} rounds`,
     );
+    // Beside the training, at the sites' priority: the heart job's DP variants, simulated.
+    const dpRuns = simulateDpInWorker(
+      jobSpec,
+      DP_EPSILONS,
+      { delta: DP_DELTA, clipNorm: DP_CLIP_NORM },
+      say,
+      workers.signal,
+    );
+    dpRuns.catch(() => {}); // awaited below; an early failure must not go unhandled
     const job = await followJob(client, id, say);
     if (job.status !== 'finished')
       throw new Error(`training job ${id} ${job.status}: ${job.error ?? ''}`);
@@ -121,8 +134,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const jurisdiction = new Map(
       [spec.hub, ...spec.sites].map((n) => [n.name, n.jurisdiction] as const),
     );
-    // Three things at once from here: the heart log's audit, the air queries, and the DP
-    // simulation (which yields between rounds). Each waits on other processes much of the time.
+    // Then, at once: the heart log's audit, the centralized reference, the air queries, the
+    // rest of the DP simulation.
+    const central = centralizedInWorker(
+      {
+        datasets: spec.sites.flatMap((s) => s.datasets),
+        model: jobSpec.model,
+        budget: { epochs: 50, batchSize: 4, learningRate: 0.001, optimizer: 'adam' },
+        seed: opts.seed,
+      },
+      workers.signal,
+    );
     const heartLedger = demoLedger(
       client,
       spec.collab.id,
@@ -132,25 +154,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const airStarted = airUp;
     const airRest = (async () => {
       await airStarted;
-      return runAirAnalytics(air, await air.client(), say, opts.workdir);
+      return runAirAnalytics(air, await air.client(), say, opts.workdir, references);
     })();
-    const dpRuns = simulateDpEpsilons(
-      jobSpec,
-      DP_EPSILONS,
-      { delta: DP_DELTA, clipNorm: DP_CLIP_NORM },
-      say,
-    );
     // The first failure is the one to report; the others' later errors (a fetch to a node
     // already stopped) must not take the process down as unhandled rejections.
-    for (const part of [heartLedger, airRest, dpRuns]) part.catch(() => {});
-    const [ledger, airDone, runs] = await Promise.all([heartLedger, airRest, dpRuns]);
-    // Last, with nothing left to poll: one long synchronous training run.
-    const central = await centralizedReference(
-      spec.sites.flatMap((s) => s.datasets),
-      jobSpec.model,
-      { epochs: 50, batchSize: 4, learningRate: 0.001, optimizer: 'adam' },
-      opts.seed,
-    );
+    for (const part of [heartLedger, central, airRest]) part.catch(() => {});
+    const [ledger, centralized, airDone, runs] = await Promise.all([
+      heartLedger,
+      central,
+      airRest,
+      dpRuns,
+    ]);
     const heartSpent = heartSpend(job, jobSpec.dataset);
     const processes = nets.flatMap((n) =>
       Object.entries(n.pids()).map(([name, pid]) => ({
@@ -165,7 +179,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       seed: opts.seed,
       wallSeconds: (performance.now() - started) / 1000,
       processes,
-      centralizedAccuracy: central.pooledTestAccuracy,
+      centralizedAccuracy: centralized.pooledTestAccuracy,
       ledger,
       governance,
       privacy: { spent: [heartSpent, airDone.spend], accuracy: dpAccuracy(job, runs) },
@@ -184,6 +198,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await opts.beforeStop?.();
     return result;
   } finally {
+    workers.abort();
     // A start still under way would spawn nodes after the stop.
     await airUp?.catch(() => {});
     await Promise.all(nets.map((n) => n.stop()));
