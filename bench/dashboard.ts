@@ -68,7 +68,8 @@ async function measure(page: Page, url: string, rounds: number): Promise<Load> {
     (want) => {
       const lines = document.querySelectorAll('.chart-area').length;
       const drawnLines = [...document.querySelectorAll('.chart-area')].every(
-        (c) => c.querySelectorAll('.recharts-line path').length > 0,
+        // recharts (before) or the dashboard's own chart (after)
+        (c) => c.querySelectorAll('.recharts-line path, .series path').length > 0,
       );
       const rows = document.querySelectorAll('table.rounds tbody tr').length;
       return lines === 2 && drawnLines && rows === want ? performance.now() : 0;
