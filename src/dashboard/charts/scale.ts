@@ -17,7 +17,8 @@ export function tickStep(min: number, max: number, count: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const power = 10 ** Math.floor(Math.log10(raw));
   const fraction = raw / power;
-  return (fraction >= 5 ? 10 : fraction >= 2 ? 5 : fraction >= 1 ? 2 : 1) * power;
+  // The nearest of 1, 2, 5 and 10 on a log scale (as d3 does), so that `count` is roughly kept.
+  return (fraction >= 7.07 ? 10 : fraction >= 3.16 ? 5 : fraction >= 1.41 ? 2 : 1) * power;
 }
 
 /** Round values from min to max (inclusive), about `count` intervals apart. */
