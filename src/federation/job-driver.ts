@@ -162,6 +162,7 @@ export class JobDriver {
     enough: number,
     accept: NonNullable<PostedTask['accept']>,
   ): Promise<void> {
+    const started = Date.now();
     const reported = await gatherReports(this.ctx.board, {
       collab: this.job.collabId,
       task,
@@ -173,6 +174,11 @@ export class JobDriver {
       signal: this.abort.signal,
       accept,
     });
+    const silent = recipients.filter((s) => !reported.has(s));
+    if (silent.length > 0 && !this.stopped) {
+      const waitedMs = Date.now() - started;
+      this.ctx.log.warn({ job: this.job.id, task: task.taskId, silent, waitedMs }, 'no answer');
+    }
     await this.expectEnough(task, recipients, reported, enough);
   }
 

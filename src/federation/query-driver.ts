@@ -186,12 +186,13 @@ export class QueryDriver {
     };
   }
 
-  private exchange(
+  private async exchange(
     task: JobTask,
     recipients: readonly string[],
     accept: Parameters<typeof gatherReports>[1]['accept'],
-  ) {
-    return gatherReports(this.ctx.board, {
+  ): Promise<ReadonlySet<string>> {
+    const started = Date.now();
+    const reported = await gatherReports(this.ctx.board, {
       collab: this.view.collab,
       task,
       recipients,
@@ -201,6 +202,12 @@ export class QueryDriver {
       signal: this.abort.signal,
       accept,
     });
+    const silent = recipients.filter((s) => !reported.has(s));
+    if (silent.length > 0) {
+      const waitedMs = Date.now() - started;
+      this.ctx.log.warn({ query: this.id, task: task.taskId, silent, waitedMs }, 'no answer');
+    }
+    return reported;
   }
 
   /** Every site's declarations of the columns the query reads must agree. */

@@ -17,7 +17,10 @@ export async function offerTask(
   board.post(posted);
   try {
     const all = () => posted.reported.size >= posted.recipients.size;
-    await board.until(all, deadline, signal);
+    // Re-checked on every wake-up: only every answer, the deadline or an abort ends the wait.
+    while (!all() && Date.now() < deadline && !signal.aborted) {
+      await board.until(all, deadline, signal);
+    }
     if (posted.reported.size < enough && !signal.aborted) {
       await board.until(() => posted.reported.size >= enough, Date.now() + graceMs, signal);
     }

@@ -45,14 +45,24 @@ export class MemberClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(new URL(path, this.url), {
-      method,
-      headers: {
-        ...(this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+    const send = () =>
+      fetch(new URL(path, this.url), {
+        method,
+        headers: {
+          ...(this.token !== undefined ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    let res: Response;
+    try {
+      res = await send();
+    } catch (e) {
+      // A kept-alive connection the hub closed while this process was busy fails the next
+      // request at once; a read is safe to send again, a write is not.
+      if (method !== 'GET') throw e;
+      res = await send();
+    }
     const text = await res.text();
     if (!res.ok) {
       let message = text;
