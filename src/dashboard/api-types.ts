@@ -212,3 +212,74 @@ export interface GroupAnswer {
   histogram: { edges: number[]; counts: number[] } | null;
   quantiles: { q: number; value: number | null }[] | null;
 }
+
+/** GET /v1/collabs/:collab/policy/packs (src/federation/governance/pack-changes.ts). */
+export interface PackInForce {
+  pack: string;
+  version: string;
+  hash: string;
+  /** Voted into force by the members (else the hub's own version from policies/). */
+  voted: boolean;
+}
+
+/** A pack's .meta.json (src/policy/pack-meta.ts), as far as the page reads it. */
+export interface PackMeta {
+  pack: string;
+  version: string;
+  title: string;
+  disclaimer: string;
+  scope: { kind: 'consortium' } | { kind: 'jurisdiction'; countries: string[] };
+  sources: Record<string, { title: string; citation: string; url?: string }>;
+  policies: Record<
+    string,
+    { effective: string; retired?: string; retiredBy?: string; sources: string[]; note?: string }
+  >;
+}
+
+/** One element of GET /v1/collabs/:collab/policy/proposals. */
+export interface PackProposalView {
+  id: string;
+  proposal: {
+    collaboration: string;
+    pack: string;
+    fromHash: string | null;
+    toHash: string;
+    createdAt: string;
+  };
+  proposer: string;
+  status: 'open' | 'applied' | 'stale' | 'refused';
+  summary: {
+    pack: string;
+    status: 'changed' | 'added';
+    from?: { version: string; hash: string };
+    to: { version: string; hash: string };
+    metadata: string[];
+    policies: { policyId: string; change: 'added' | 'removed' | 'changed'; fields: string[] }[];
+    samples?: {
+      newlyAllowed: unknown[];
+      newlyDenied: unknown[];
+      newReason: unknown[];
+      unchanged: number;
+    };
+  };
+  source: { cedar: string; meta: unknown };
+  signed: string[];
+  missing: string[];
+}
+
+/** GET /v1/collabs/:collab/policy/versions (member token; src/node/dashboard-overview.ts). */
+export interface PackVersionsView {
+  collab: string;
+  /** The metadata of the hub's own versions and of those voted in, by hash. */
+  versions: { pack: string; hash: string; shipped: boolean; since: number | null; meta: unknown }[];
+  /** The log's policy.changed entries, oldest first. */
+  changes: {
+    index: number;
+    proposal: string;
+    pack: string;
+    fromHash: string | null;
+    toHash: string;
+    version: string;
+    at: number;
+  }[];
+}

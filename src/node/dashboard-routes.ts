@@ -5,7 +5,14 @@ import type { Recorder } from '../federation/index.js';
 import { OBJECTIVES } from '../planner/index.js';
 import type { Db } from '../store/index.js';
 import { streamChanges } from './change-stream.js';
-import { hubOverview, jobInView, overviewFingerprint } from './dashboard-overview.js';
+import {
+  hubOverview,
+  jobInView,
+  LoggedPackChanges,
+  overviewFingerprint,
+  packVersions,
+  type PackVersionsView,
+} from './dashboard-overview.js';
 import { dashboardDir, dashboardFile } from './dashboard-static.js';
 import { JobSummaries } from './job-summaries.js';
 import { PlacementListings } from './placement-listing.js';
@@ -45,6 +52,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
   app.use('/v1/jobs/:id/events', requireToken);
   app.use('/v1/collabs/:collab/placements', requireToken);
   app.use('/v1/planner/scenario', requireToken);
+  app.use('/v1/collabs/:collab/policy/versions', requireToken);
 
   const summaries = new JobSummaries(db);
   const node = { name: deps.nodeName, keyId: deps.keyId };
@@ -92,6 +100,22 @@ export function dashboardRoutes(deps: DashboardDeps): Hono {
     if (!listings) return c.json({ collab, source: null, sites: [], placements: [] });
     return c.json(await listings.list(collab));
   });
+
+  // The Collaborations page: the metadata of each pack version that can be in force (the
+  // hub's own, those voted in), and the log's policy.changed entries, beside the hub's
+  // /policy/packs and /policy/proposals.
+  const changes = deps.recorder ? new LoggedPackChanges(deps.recorder) : undefined;
+  app.get('/v1/collabs/:collab/policy/versions', async (c) => {
+    const collab = c.req.param('collab');
+    if (!(await getCollaboration(db, collab))) throw new Refusal(404, `no collaboration ${collab}`);
+    const view: PackVersionsView = {
+      collab,
+      versions: await packVersions(db, collab),
+      changes: changes ? await changes.list(collab) : [],
+    };
+    return c.json(view);
+  });
+
   const plans = new ScenarioPlans();
   app.get('/v1/planner/scenario', async (c) => {
     const asked = c.req.query('objective') ?? 'balanced';

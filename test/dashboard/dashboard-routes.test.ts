@@ -4,6 +4,7 @@ import { createCollaboration } from '../../src/federation/index.js';
 import { createJob, updateJob } from '../../src/federation/job-records.js';
 import { dashboardRoutes } from '../../src/node/dashboard-routes.js';
 import { JobSummaries } from '../../src/node/job-summaries.js';
+import { packHash, readPolicyDir } from '../../src/policy/index.js';
 import { openStore, type Db } from '../../src/store/index.js';
 
 // The hub's dashboard streams against an in-memory database: the overview again when a job is
@@ -97,5 +98,52 @@ describe('job summaries', () => {
     expect(moved).not.toBe(first);
     expect(moved?.phase).toBe('statistics');
     expect(await summaries.get('job-nothing')).toBeUndefined();
+  });
+});
+
+describe("the packs' metadata for the Collaborations page", () => {
+  it("names the hub's own versions and those voted in, by hash, with their metadata", async () => {
+    const res = await app.request('/v1/collabs/heart/policy/versions');
+    expect(res.status).toBe(401);
+
+    // A version of the US pack voted into force (as the hub's pack records keep it).
+    const us = readPolicyDir().packs.find((p) => p.name === 'us')!;
+    const voted = { ...us, meta: { ...(us.meta as object), version: '2025.2' } };
+    await db.query(
+      'insert into policy_packs (collab_id, hash, pack, source, added_at) values ($1, $2, $3, $4, $5)',
+      ['heart', packHash(voted), 'us', JSON.stringify(voted), 1],
+    );
+    await db.query(
+      'insert into policy_in_force (collab_id, pack, hash, since) values ($1, $2, $3, $4)',
+      ['heart', 'us', packHash(voted), 1_700_000_000_000],
+    );
+    const view = (await (
+      await app.request('/v1/collabs/heart/policy/versions', { headers: auth })
+    ).json()) as {
+      versions: {
+        pack: string;
+        hash: string;
+        shipped: boolean;
+        since: number | null;
+        meta: { version: string; disclaimer: string };
+      }[];
+      changes: unknown[];
+    };
+    expect(view.versions.filter((v) => v.shipped).map((v) => [v.pack, v.hash])).toEqual(
+      readPolicyDir().packs.map((p) => [p.name, packHash(p)]),
+    );
+    for (const v of view.versions) {
+      expect(v.meta.disclaimer.toLowerCase()).toContain(
+        'illustrative encoding of public rules, not legal advice',
+      );
+    }
+    expect(view.versions.find((v) => !v.shipped)).toMatchObject({
+      pack: 'us',
+      hash: packHash(voted),
+      since: 1_700_000_000_000,
+      meta: { version: '2025.2' },
+    });
+    // No log here: the policy.changed entries come from the hub's recorder.
+    expect(view.changes).toEqual([]);
   });
 });

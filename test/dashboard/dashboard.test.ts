@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AIR_TABLE, airQualityNetwork } from '../../src/cli/demo/air-network.js';
+import type { PackProposalView } from '../../src/federation/index.js';
 import type { MemberClient } from '../../src/node/index.js';
-import { apiToken, LocalNetwork } from '../../src/node/index.js';
+import { apiToken, LocalNetwork, openNodeDirectory } from '../../src/node/index.js';
+import {
+  defaultPolicyDir,
+  PACK_CHANGE_PURPOSE,
+  PACK_PROPOSE_PURPOSE,
+  packHash,
+  readPackSource,
+  signVote,
+} from '../../src/policy/index.js';
 import { heartNetwork, quickJob, raiseToTraining } from '../support/heart-network.js';
 import { ARTIFACTS, browserAvailable, collectErrors, launchChromium } from './browser.js';
 
@@ -179,6 +188,103 @@ describe.skipIf(!browserAvailable())('dashboard', () => {
           .poll(() => plan.locator('caption').textContent(), { timeout: 120_000 })
           .toContain('objective carbon');
       }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  /** A new version of one of the repository's packs (only its version changed), by `proposer`. */
+  async function proposeVersion(pack: string, version: string, proposer: string) {
+    const { cedar, meta } = readPackSource(defaultPolicyDir(), pack);
+    const next = { ...(meta as Record<string, unknown>), version };
+    const { key } = await openNodeDirectory(net.dir(proposer));
+    const at = new Date().toISOString();
+    const toHash = packHash({ name: pack, cedar, meta: next });
+    const signed = { collaboration: 'heart', proposer, pack, toHash, at };
+    return client.proposePack('heart', {
+      proposer,
+      pack,
+      cedar,
+      meta: next,
+      at,
+      signature: signVote(PACK_PROPOSE_PURPOSE, signed, key.privateKey),
+    });
+  }
+
+  async function vote(view: PackProposalView, member: string) {
+    const { key } = await openNodeDirectory(net.dir(member));
+    const signature = signVote(PACK_CHANGE_PURPOSE, view.proposal, key.privateKey);
+    return client.votePack('heart', view.id, member, signature);
+  }
+
+  it('shows the packs in force, a version voted in and an open pack proposal with its signatures', async () => {
+    // Every member votes a new version of the US pack in; a new EU version waits for votes.
+    const members = (await client.trustState('heart')).members;
+    const us = await proposeVersion('us', '2025.2-dashboard', 'cleveland');
+    for (const member of members) await vote(us, member);
+    expect((await client.packsInForce('heart')).find((p) => p.pack === 'us')).toMatchObject({
+      version: '2025.2-dashboard',
+      voted: true,
+    });
+    const eu = await proposeVersion('eu', '2025.2-dashboard', 'hungary');
+    await vote(eu, 'hungary');
+    const waiting = members.filter((m) => m !== 'hungary');
+
+    for (const viewport of [LAPTOP, PHONE]) {
+      const { page, errors } = await open('collaborations', viewport);
+      const packs = page.getByRole('table', { name: 'Policy packs in force in heart' });
+      await packs.waitFor({ timeout: 30_000 });
+      const rows = packs.locator('tbody tr');
+      expect(await rows.locator('th').allTextContents()).toEqual(['cn', 'consortium', 'eu', 'us']);
+      expect(await rows.filter({ hasText: 'consortium' }).textContent()).toContain("the hub's own");
+      const usRow = await packs.locator('tr[data-pack="us"]').textContent();
+      expect(usRow).toContain('2025.2-dashboard');
+      expect(usRow).toContain(`${us.proposal.toHash.slice(0, 12)}…`);
+      expect(usRow).toContain('voted in 20');
+      const usMeta = page.locator('article[data-pack-meta="us"]').first();
+      expect(await usMeta.getByTestId('in-force').textContent()).toMatch(
+        new RegExp(`^voted in by the members .+ UTC \\(log entry \\d+, proposal ${us.id}\\)$`),
+      );
+      expect(
+        await page.locator('article[data-pack-meta="cn"]').getByTestId('in-force').textContent(),
+      ).toBe("the hub's own version (policies/)");
+      // Each pack's metadata: its notice, scope, and each policy's dates behind a disclosure.
+      for (const pack of ['cn', 'consortium', 'eu', 'us']) {
+        const meta = page.locator(`article[data-pack-meta="${pack}"]`).first();
+        expect((await meta.locator('.disclaimer').textContent())?.toLowerCase()).toContain(
+          'illustrative encoding of public rules, not legal advice',
+        );
+      }
+      expect(await usMeta.getByRole('heading', { level: 4 }).textContent()).toContain(
+        'Pack us 2025.2-dashboard: United States',
+      );
+      await usMeta.locator('summary').focus();
+      await page.keyboard.press('Enter');
+      const policies = usMeta.getByRole('table', { name: /Policies of pack us/ });
+      await policies.waitFor();
+      expect(
+        await policies.locator('tr', { hasText: 'eccn-3a090-a1-d5-headquartered' }).textContent(),
+      ).toContain('2023-11-17');
+      expect(await usMeta.locator('.sources').textContent()).toContain('88 FR 73458');
+      // The open proposal: who signed, who has not.
+      const proposal = page.locator(`article[data-proposal="${eu.id}"]`);
+      expect(await proposal.getByRole('heading', { level: 4 }).textContent()).toContain(
+        'pack eu 2025.1 → 2025.2-dashboard',
+      );
+      expect(await proposal.getByTestId('signed').textContent()).toBe('hungary');
+      expect(await proposal.getByTestId('missing').textContent()).toBe(waiting.join(', '));
+      expect(await proposal.textContent()).toContain('metadata: version');
+      // Nothing wider than the screen, the policies' table opened included.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        viewport.width,
+      );
+      await page.screenshot({
+        path: join(
+          ARTIFACTS,
+          `collaborations-packs-${viewport === PHONE ? 'phone' : 'laptop'}.png`,
+        ),
+        fullPage: true,
+      });
       expect(errors).toEqual([]);
       await page.close();
     }

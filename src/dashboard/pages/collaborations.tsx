@@ -1,4 +1,5 @@
 import type { HubOverview } from '../api-types';
+import { PacksPanel } from './packs-panel';
 import { TrustPanel } from './trust-panel';
 
 export function CollaborationsPage({ overview, token }: { overview: HubOverview; token: string }) {
@@ -46,11 +47,12 @@ export function CollaborationsPage({ overview, token }: { overview: HubOverview;
           </table>
           <h3>Trust</h3>
           <TrustPanel collab={c.id} token={token} />
+          <h3>Policy packs in force</h3>
           <p className="small">
-            Policy packs in force: the consortium pack and the pack of every jurisdiction an action
-            touches (<code>policies/</code>); each decision names its pack and policy set hash on
-            the Decisions page.
+            Every action must pass the consortium pack and the pack of every jurisdiction it
+            touches; each decision names its pack and policy set hash on the Decisions page.
           </p>
+          <PacksPanel collab={c.id} token={token} />
         </article>
       ))}
     </section>
