@@ -157,14 +157,15 @@ export class Hub {
     if (!posted.recipients.has(site)) {
       throw new Refusal(403, `site ${site} was not asked for task ${report.taskId}`);
     }
-    if (posted.accept) {
-      // Analytics: a site without the table, or whose budget cannot pay, is left out.
+    const entry = this.drivers.get(report.jobId);
+    if (!entry && posted.accept) {
+      // A query: a site without the table, or whose budget cannot pay, is left out.
       posted.accept(site, report, sealed, body);
       this.board.markReported(report.taskId, site);
       return;
     }
+    // A training job, secure round or not: the site's refusal fails the job with its reason.
     this.board.markReported(report.taskId, site);
-    const entry = this.drivers.get(report.jobId);
     if (!entry || entry.refusal !== undefined) return;
     const name = await this.context.nameOf(collab, site);
     entry.refusal = `site ${name} refused the ${report.task} task (round ${report.round}): ${report.reason}`;

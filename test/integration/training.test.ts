@@ -270,7 +270,13 @@ describe('federated training across OS processes', () => {
               ...s,
               datasets: s.datasets.map((d) => ({
                 ...d,
-                schema: { ...d.schema, features: d.schema.features.filter((f) => f !== 'chol') },
+                schema: {
+                  ...d.schema,
+                  features: d.schema.features.filter((f) => f !== 'chol'),
+                  bounds: Object.fromEntries(
+                    Object.entries(d.schema.bounds ?? {}).filter(([f]) => f !== 'chol'),
+                  ),
+                },
               })),
             },
       ),
