@@ -12,8 +12,11 @@ export interface HubContext {
   sitesOf(collab: string): Promise<string[]>;
   /** Human name of a member key, for reports and errors. */
   nameOf(collab: string, keyId: string): Promise<string>;
-  /** Appends events to the collaboration's log, durably, before the state they record commits. */
-  record(collab: string, events: LedgerEvent[]): Promise<void>;
+  /**
+   * Appends events to the collaboration's log, durably, before the state they record commits;
+   * resolves with the first event's index (undefined where the hub keeps no log, in tests).
+   */
+  record(collab: string, events: LedgerEvent[]): Promise<number | undefined>;
   /** Called after every state change of a job, e.g. to stream progress to watchers. */
   onProgress(jobId: string, event: JobEvent): void;
 }

@@ -51,9 +51,7 @@ export class Hub {
       board: this.board,
       log,
       onProgress,
-      record: async (collab, events) => {
-        await recorder?.record(collab, events);
-      },
+      record: async (collab, events) => recorder?.record(collab, events),
       sitesOf: async (collab) =>
         (await listMembers(db, collab))
           .filter((m) => m.roles.includes('site'))

@@ -45,6 +45,8 @@ export interface QueryView {
   /** What the release spent; null without differential privacy or before the answer. */
   epsilon: number | null;
   delta: number | null;
+  /** Index of the query's `query.finished` entry in the collaboration's log, once there. */
+  entry?: number;
 }
 
 /** The consortium pack's `analytics-minimum-cohort`: cells with fewer records are suppressed. */
@@ -117,34 +119,41 @@ export class QueryDriver {
         at: Date.now(),
       },
     ]);
+    // The view says answered or failed only once the outcome is in the log.
+    let outcome: { status: 'answered' | 'failed'; groups?: unknown[]; error?: string };
     try {
       await this.gate();
       const columns = await this.describe();
       const answer = await this.answer(columns);
       this.view.answer = answer;
-      this.view.status = 'answered';
       this.view.epsilon = answer.privacy?.epsilon ?? null;
       this.view.delta = answer.privacy?.delta ?? null;
-      await this.finish({ groups: answer.groups });
+      outcome = { status: 'answered', groups: answer.groups };
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      this.view.status = 'failed';
-      this.view.error = this.abort.signal.aborted ? `the hub stopped: ${error}` : error;
+      const message = e instanceof Error ? e.message : String(e);
+      const error = this.abort.signal.aborted ? `the hub stopped: ${message}` : message;
       this.ctx.log.warn({ query: this.id, error }, 'query failed');
-      await this.finish({ error: this.view.error });
+      outcome = { status: 'failed', error };
     }
+    await this.finish(outcome);
     // Answered queries build the clean record that a trust raise needs (level 1 runs only these).
-    await this.governor?.jobFinished(collab, this.id, this.view.status !== 'answered');
+    await this.governor?.jobFinished(collab, this.id, outcome.status !== 'answered');
+    if (outcome.error !== undefined) this.view.error = outcome.error;
+    this.view.status = outcome.status;
   }
 
-  private async finish(outcome: { groups?: unknown[]; error?: string }): Promise<void> {
-    const { collab, status } = this.view;
-    await this.ctx.record(collab, [
+  private async finish(outcome: {
+    status: 'answered' | 'failed';
+    groups?: unknown[];
+    error?: string;
+  }): Promise<void> {
+    const { collab } = this.view;
+    const entry = await this.ctx.record(collab, [
       {
         type: 'query.finished',
         collab,
         query: this.id,
-        status: status === 'answered' ? 'answered' : 'failed',
+        status: outcome.status,
         ...(outcome.error !== undefined ? { error: outcome.error } : {}),
         survivors: this.view.survivors,
         dropped: this.view.dropped,
@@ -156,6 +165,7 @@ export class QueryDriver {
         at: Date.now(),
       },
     ]);
+    if (entry !== undefined) this.view.entry = entry;
   }
 
   /** runAnalytics for every data site: DP and the minimum cohort, in the consortium pack. */

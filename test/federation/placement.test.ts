@@ -70,7 +70,7 @@ const ctx = (): HubContext => ({
   board: undefined as never,
   sitesOf: () => Promise.resolve([]),
   nameOf: (_c, k) => Promise.resolve(k),
-  record: () => Promise.resolve(),
+  record: () => Promise.resolve(undefined),
   onProgress: () => undefined,
 });
 const job: JobRecord = {

@@ -84,6 +84,11 @@ describe('the air-quality queries across OS processes', () => {
     const { ledger } = analytics;
     expect(ledger.entries['query.proposed']).toBe(2);
     expect(ledger.entries['query.finished']).toBe(2);
+    // Each answer names its query.finished entry, which the audited log holds.
+    for (const q of analytics.queries) {
+      expect(q.entry).toBeGreaterThan(0);
+      expect(q.entry).toBeLessThan(ledger.size);
+    }
     expect(ledger.cosigners.map((c) => c.jurisdiction)).toContain('CN');
     expect(ledger.audit.entries).toBe(ledger.size);
   });

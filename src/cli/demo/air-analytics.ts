@@ -8,6 +8,7 @@ import type {
 import type { PartySpec } from '../../node/index.js';
 import { AIR_STATIONS, AIR_TABLE, stationFile } from './air-network.js';
 import type { DemoLedger } from './demo-ledger.js';
+import type { QueryView } from '../../federation/index.js';
 
 /** The demo's two analytics queries, each at ε = 1, δ = 1e-5 (trust level 1 needs DP). */
 export const AIR_QUERIES = [
@@ -23,19 +24,8 @@ export const AIR_QUERIES = [
 
 export const REFERENCE_NOTE = 'reference only (computed from the raw files in the demo process)';
 
-/** What the demo reads of a query's outcome (the member API's QueryView). */
-export interface QueryOutcome {
-  id: string;
-  status: 'running' | 'answered' | 'failed';
-  error?: string;
-  answer?: AnalyticsAnswer;
-  survivors: string[];
-  dropped: string[];
-  epsilon: number | null;
-  delta: number | null;
-  /** Index of the query's entry in the collaboration's transparency log. */
-  entry?: number;
-}
+/** What the demo reads of a query's outcome: the member API's view of it. */
+export type QueryOutcome = QueryView;
 
 /** The member API's query call (MemberClient.runQuery). */
 export interface QueryRunner {

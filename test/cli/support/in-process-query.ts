@@ -34,6 +34,8 @@ export function inProcessRunner(
       const answer = decodeAnswer(sum, plan, { survivors: stations.length });
       return Promise.resolve({
         id: `${collab}-query-${++next}`,
+        collab,
+        dataset: body.dataset,
         status: 'answered',
         answer,
         survivors: stations.map((s) => s.name),
