@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrivacyBudgetSpec } from '../learning/index.js';
 import { AnalyticsColumns } from './columns.js';
 
 /**
@@ -18,10 +19,7 @@ export const AnalyticsTable = z
      * (ε, δ) is charged durably before the site computes, and refused with the numbers if it
      * would not fit. Without a budget the site answers only noisy queries the policy allows.
      */
-    privacyBudget: z
-      .object({ epsilon: z.number().positive().finite(), delta: z.number().gt(0).lt(1) })
-      .strict()
-      .optional(),
+    privacyBudget: PrivacyBudgetSpec.optional(),
   })
   .strict();
 export type AnalyticsTable = z.infer<typeof AnalyticsTable>;

@@ -25,6 +25,7 @@ import { sha256Json } from './record/hashing.js';
 import { listRounds } from './round-records.js';
 import { roundPrivacySpent } from './round-privacy.js';
 import { Refusal } from './refusal.js';
+import { placeJob } from './placement.js';
 import { SecureRound } from './secure-round.js';
 import type { PostedTask } from './task-board.js';
 import { gatherReports, offerTask } from './task-exchange.js';
@@ -162,7 +163,6 @@ export class JobDriver {
     enough: number,
     accept: NonNullable<PostedTask['accept']>,
   ): Promise<void> {
-    const started = Date.now();
     const reported = await gatherReports(this.ctx.board, {
       collab: this.job.collabId,
       task,
@@ -173,12 +173,8 @@ export class JobDriver {
       graceMs: 10 * this.job.spec.roundTimeoutMs,
       signal: this.abort.signal,
       accept,
+      log: this.ctx.log.child({ job: this.job.id }),
     });
-    const silent = recipients.filter((s) => !reported.has(s));
-    if (silent.length > 0 && !this.stopped) {
-      const waitedMs = Date.now() - started;
-      this.ctx.log.warn({ job: this.job.id, task: task.taskId, silent, waitedMs }, 'no answer');
-    }
     await this.expectEnough(task, recipients, reported, enough);
   }
 
@@ -324,7 +320,6 @@ export class JobDriver {
     const frame = encodeFrame({ round: 0 }, initial);
     // Where the job's aggregation should run (placement.ts), logged with its start; a planner
     // failure is written into that entry and never fails the job.
-    const { placeJob } = await import('./placement.js');
     await this.ctx.record(this.job.collabId, [
       {
         type: 'job.started',

@@ -201,8 +201,7 @@ export class QueryDriver {
     recipients: readonly string[],
     accept: Parameters<typeof gatherReports>[1]['accept'],
   ): Promise<ReadonlySet<string>> {
-    const started = Date.now();
-    const reported = await gatherReports(this.ctx.board, {
+    return gatherReports(this.ctx.board, {
       collab: this.view.collab,
       task,
       recipients,
@@ -211,13 +210,8 @@ export class QueryDriver {
       graceMs: 0,
       signal: this.abort.signal,
       accept,
+      log: this.ctx.log.child({ query: this.id }),
     });
-    const silent = recipients.filter((s) => !reported.has(s));
-    if (silent.length > 0) {
-      const waitedMs = Date.now() - started;
-      this.ctx.log.warn({ query: this.id, task: task.taskId, silent, waitedMs }, 'no answer');
-    }
-    return reported;
   }
 
   /** Every site's declarations of the columns the query reads must agree. */

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { encodeFrame } from '../node/frame.js';
 import type { TaskBoard, PostedTask } from './task-board.js';
 
@@ -45,8 +46,11 @@ export async function gatherReports(
     graceMs: number;
     signal: AbortSignal;
     accept: NonNullable<PostedTask['accept']>;
+    /** Where recipients that never answered are reported, with how long the hub waited. */
+    log: Pick<Logger, 'warn'>;
   },
 ): Promise<ReadonlySet<string>> {
+  const started = Date.now();
   const tensors = input.tensors ?? [];
   const posted: PostedTask = {
     collab: input.collab,
@@ -58,5 +62,10 @@ export async function gatherReports(
     accept: input.accept,
   };
   await offerTask(board, posted, input.deadline, input.enough, input.graceMs, input.signal);
+  const silent = input.recipients.filter((s) => !posted.reported.has(s));
+  if (silent.length > 0 && !input.signal.aborted) {
+    const waitedMs = Date.now() - started;
+    input.log.warn({ task: input.task.taskId, silent, waitedMs }, 'no answer');
+  }
   return posted.reported;
 }

@@ -123,6 +123,11 @@ export const DatasetSplit = z.discriminatedUnion('kind', [
 ]);
 export type DatasetSplit = z.infer<typeof DatasetSplit>;
 
+/** An owner's (ε, δ) cap on what every release from a dataset or table may spend in total. */
+export const PrivacyBudgetSpec = z
+  .object({ epsilon: z.number().positive().finite(), delta: z.number().gt(0).lt(1) })
+  .strict();
+
 export const DatasetConfig = z
   .object({
     id: z.string().min(1),
@@ -133,10 +138,7 @@ export const DatasetConfig = z
      * The owner's cap on record-level privacy loss over every DP job this dataset ever takes
      * part in; a dataset with a budget trains only in DP jobs.
      */
-    privacyBudget: z
-      .object({ epsilon: z.number().positive().finite(), delta: z.number().gt(0).lt(1) })
-      .strict()
-      .optional(),
+    privacyBudget: PrivacyBudgetSpec.optional(),
   })
   .strict();
 export type DatasetConfig = z.infer<typeof DatasetConfig>;

@@ -1,6 +1,7 @@
 export { type NamedTensor, type Weights, cloneWeights, parameterCount } from './weights.js';
 export {
   DatasetConfig,
+  PrivacyBudgetSpec,
   DatasetSchema,
   DatasetSplit,
   LabelRule,

@@ -8,9 +8,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import {
   exclusionsByPolicy,
+  PlanCommandJson,
   PlanJson,
   plannerDataDir,
   readNetworkFile,
@@ -23,27 +23,7 @@ export const SCENARIO = 'east-data-west-computing';
 /** Generous: the plan takes a few seconds alone, longer on a machine busy with training. */
 const PLAN_TIMEOUT_MS = 180_000;
 
-const n = z.number();
-const Totals = z.object({ workloads: z.int(), usd: n, kgCO2: n });
-
-/** The parts of `converge plan`'s JSON (PlanCommandJson) the dashboard uses. */
-const PlanOutput = z.object({
-  plan: PlanJson,
-  scenario: z.object({
-    comparison: z.object({
-      planned: Totals,
-      runAtData: Totals,
-      savedUsd: n,
-      savedKgCO2: n,
-      savedUsdShare: n,
-      savedKgCO2Share: n,
-    }),
-    flows: z.array(
-      z.object({ from: z.string(), to: z.string(), workloads: z.int(), acceleratorHours: n }),
-    ),
-    keptHomeByPolicy: z.object({ workloads: z.array(z.string()), share: n }),
-  }),
-});
+type ScenarioPart = NonNullable<PlanCommandJson['scenario']>;
 
 /** GET /v1/planner/scenario: what the dashboard's planner page draws. */
 export interface ScenarioView {
@@ -63,8 +43,8 @@ export interface ScenarioView {
     reasons: { kind: string; pack?: string; policyId?: string; reason: string; sites: number }[];
   }[];
   /** Data site (or country) → compute site. */
-  flows: z.infer<typeof PlanOutput>['scenario']['flows'];
-  comparison: z.infer<typeof PlanOutput>['scenario']['comparison'];
+  flows: ScenarioPart['flows'];
+  comparison: ScenarioPart['comparison'];
   keptHome: { workloads: number; share: number };
 }
 
@@ -95,9 +75,10 @@ async function planScenario(objective: Objective): Promise<ScenarioView> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const parsed = PlanOutput.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`converge plan wrote unexpected JSON: ${parsed.error.issues[0]?.message}`);
+  const parsed = PlanCommandJson.safeParse(raw);
+  if (!parsed.success || !parsed.data.scenario) {
+    const why = parsed.success ? 'no scenario part' : parsed.error.issues[0]?.message;
+    throw new Error(`converge plan wrote unexpected JSON: ${why}`);
   }
   const { plan, scenario } = parsed.data;
   const network = await readNetworkFile(join(plannerDataDir(), SCENARIO, 'sites.json'));

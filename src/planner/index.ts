@@ -23,6 +23,7 @@ export type {
   UnplaceableWorkload,
 } from './plan.js';
 export { PlanJson, planToJson } from './plan-json.js';
+export { PlanCommandJson } from './plan-command-json.js';
 export {
   exclusionsByPolicy,
   exclusionSummary,

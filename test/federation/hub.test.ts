@@ -9,13 +9,13 @@ import {
 } from '../../src/federation/index.js';
 import type { Report } from '../../src/federation/index.js';
 import { generateNodeKey } from '../../src/identity/index.js';
-import type { SealedEnvelope } from '../../src/identity/index.js';
 import { loadSiteDataset } from '../../src/learning/index.js';
 import { encodeFrame } from '../../src/node/frame.js';
 import { heartDiseaseNetwork } from '../../src/cli/demo/heart-network.js';
 import { openStore } from '../../src/store/index.js';
 import type { Db } from '../../src/store/index.js';
 import { quickJob } from '../support/heart-network.js';
+import { unsignedEnvelope as envelopeFor } from '../support/play-sites.js';
 
 /** The hub's state machine in process: sites are played by the test through the Hub's API. */
 let db: Db;
@@ -68,22 +68,7 @@ async function answer(site: string, edit?: (r: Report, t: Float32Array[]) => voi
   return { report, body, accept: () => hub.acceptReport('heart', site, envelope, body) };
 }
 
-/** The hub alone checks no signature (its HTTP layer does): an envelope with the routing fields. */
-function unsignedEnvelope(type: string, round: number): SealedEnvelope {
-  return {
-    envelope: {
-      v: 1,
-      sender: '0'.repeat(16),
-      collab: 'heart',
-      type,
-      round,
-      nonce: '0'.repeat(32),
-      ts: 0,
-      bodySha256: '0'.repeat(64),
-    },
-    signature: 'A'.repeat(86),
-  };
-}
+const unsignedEnvelope = (type: string, round: number) => envelopeFor('heart', type, round);
 
 async function untilTraining(names: string[]) {
   for (const kind of ['schema', 'statistics']) {
