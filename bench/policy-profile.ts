@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 
 import { preparsePolicySet, statefulIsAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 
-import { indexEntities, toCedarCall } from '../src/policy/cedar-request.js';
+import { indexEntities, toCedarCall, toCedarRequest } from '../src/policy/cedar-request.js';
 import { defaultPolicyDir, loadPolicyEngine, parsePolicyRequest } from '../src/policy/index.js';
 import { applicablePacks, touchedCountries } from '../src/policy/jurisdictions.js';
 import { PreparedSets } from '../src/policy/policy-set.js';
@@ -38,7 +38,7 @@ const active = applicablePacks(engine.packs(), touchedCountries(parsed, entities
   sets.activeOn(p, today),
 );
 const set = sets.prepare(active, parsed.action);
-const call = toCedarCall(parsed, entities);
+const call = toCedarCall(toCedarRequest(parsed, entities));
 const schemaName = engine.schema.cacheName;
 // Without a schema Cedar knows no action groups: the action entity brings its parents.
 const groups = [...(engine.schema.actionGroups.get(parsed.action) ?? [])];
@@ -96,7 +96,10 @@ const loadBefore = loadavg();
 const rows: [string, () => unknown][] = [
   ['decide: the whole fresh decision', () => engine.decide(request)],
   ['stage: validate the request (zod)', () => parsePolicyRequest(request, today)],
-  ['stage: entities index and Cedar call shape', () => toCedarCall(parsed, indexEntities(parsed))],
+  [
+    'stage: entities index and Cedar call shape',
+    () => toCedarCall(toCedarRequest(parsed, indexEntities(parsed))),
+  ],
   [
     'wasm: as the engine calls it (schema, validateRequest)',
     () => stateful({ preparsedSchemaName: schemaName, validateRequest: true }),

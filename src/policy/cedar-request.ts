@@ -1,11 +1,24 @@
 import type { CedarCall, Context, EntityJson } from './cedar.js';
+import {
+  CedarRecord,
+  EntityUid,
+  parseDecimal,
+  toCedarJson,
+  type CedarValue,
+} from './cedar-values.js';
 import { PolicyError } from './errors.js';
 import type { EntityRef, EntityType, PolicyRequest, RequestEntity } from './request.js';
 
 /** Entities of a request by "Type::id", after checking that each appears once. */
 export type EntityIndex = ReadonlyMap<string, RequestEntity>;
 
+/** Index key: entity type names hold no "::", so the first one splits type from id. */
 export function entityKey(type: string, id: string): string {
+  return `${type}::${id}`;
+}
+
+/** An entity as Cedar writes it, for messages: Institution::"pumch". */
+export function entityName(type: string, id: string): string {
   return `${type}::${JSON.stringify(id)}`;
 }
 
@@ -18,12 +31,18 @@ export function indexEntities(request: PolicyRequest): EntityIndex {
   const problems: string[] = [];
   for (const entity of request.entities) {
     const key = entityKey(entity.type, entity.id);
-    if (index.has(key)) problems.push(`entities: ${key} is listed twice`);
+    if (index.has(key)) {
+      problems.push(`entities: ${entityName(entity.type, entity.id)} is listed twice`);
+    }
     index.set(key, entity);
   }
-  const need = (type: EntityType, id: string, where: string): void => {
-    if (!index.has(entityKey(type, id)))
-      problems.push(`${where}: unknown entity ${entityKey(type, id)}`);
+  // `where` is a function so that a valid request builds no path strings.
+  const need = (type: EntityType, id: string, where: string | (() => string)): void => {
+    if (!index.has(entityKey(type, id))) {
+      problems.push(
+        `${typeof where === 'string' ? where : where()}: unknown entity ${entityName(type, id)}`,
+      );
+    }
   };
   need(request.principal.type, request.principal.id, 'principal');
   need(request.resource.type, request.resource.id, 'resource');
@@ -34,7 +53,7 @@ export function indexEntities(request: PolicyRequest): EntityIndex {
   }
   request.entities.forEach((entity, i) =>
     entity.parents.forEach((parent, j) =>
-      need(parent.type, parent.id, `entities.${i}.parents.${j}`),
+      need(parent.type, parent.id, () => `entities.${i}.parents.${j}`),
     ),
   );
   if (problems.length > 0) {
@@ -47,44 +66,78 @@ export function indexEntities(request: PolicyRequest): EntityIndex {
   return index;
 }
 
-const entityValue = (type: EntityType, id: string) => ({ __entity: { type, id } });
+/** A request in Cedar's terms: what both evaluators decide on. */
+export interface CedarRequest {
+  readonly principal: EntityUid;
+  readonly action: EntityUid;
+  readonly resource: EntityUid;
+  readonly context: CedarRecord;
+  /** Only the entities a policy can reach (the request's own, the context's, their ancestors). */
+  readonly entities: readonly CedarEntity[];
+}
+
+export interface CedarEntity {
+  readonly uid: EntityUid;
+  readonly attrs: CedarRecord;
+  readonly parents: readonly EntityUid[];
+}
+
+/** A validated section as a record, unchanged: its fields are already Cedar values. */
+function recordOf(fields: object): CedarRecord {
+  return new CedarRecord(fields as Record<string, CedarValue>);
+}
 
 /**
- * The Cedar form of a request: entity references and decimals in Cedar's JSON escapes, and
- * only the entities a policy can reach (the request's own, the context's, their ancestors).
- * Each entity costs tens of microseconds inside cedar-wasm, and hubs tend to send them all.
+ * The Cedar form of a request: ids in the context become entity references, the density a
+ * decimal, and only reachable entities are kept. Each entity costs tens of microseconds
+ * inside cedar-wasm, and hubs tend to send them all.
  */
-export function toCedarCall(request: PolicyRequest, index: EntityIndex): CedarCall {
+export function toCedarRequest(request: PolicyRequest, index: EntityIndex): CedarRequest {
   const { context } = request;
-  const cedarContext: Context = {
-    owner: entityValue('Institution', context.owner),
-    collaboration: entityValue('Collaboration', context.collaboration),
+  const fields: Record<string, CedarValue> = {
+    owner: new EntityUid('Institution', context.owner),
+    collaboration: new EntityUid('Collaboration', context.collaboration),
   };
-  if (context.privacy) cedarContext['privacy'] = { ...context.privacy };
+  if (context.privacy) fields['privacy'] = recordOf(context.privacy);
   if (context.transfer) {
-    cedarContext['transfer'] = {
-      ...context.transfer,
-      recipient: entityValue('Institution', context.transfer.recipient),
-    };
+    const recipient = new EntityUid('Institution', context.transfer.recipient);
+    fields['transfer'] = recordOf({ ...context.transfer, recipient });
   }
-  if (context.training) cedarContext['training'] = { ...context.training };
+  if (context.training) fields['training'] = recordOf(context.training);
   if (context.accelerator) {
-    const { performanceDensity, ...rest } = context.accelerator;
-    cedarContext['accelerator'] = {
-      ...rest,
-      performanceDensity: { __extn: { fn: 'decimal', arg: performanceDensity.toFixed(4) } },
-    };
+    const density = parseDecimal(context.accelerator.performanceDensity.toFixed(4));
+    fields['accelerator'] = recordOf({ ...context.accelerator, performanceDensity: density });
   }
   for (const key of ['proposedLevel', 'allMembersSigned', 'cleanRecord'] as const) {
     const value = context[key];
-    if (value !== undefined) cedarContext[key] = value;
+    if (value !== undefined) fields[key] = value;
   }
   return {
-    principal: request.principal,
-    action: { type: 'Action', id: request.action },
-    resource: request.resource,
-    context: cedarContext,
-    entities: reachable(request, index).map(toCedarEntity),
+    principal: new EntityUid(request.principal.type, request.principal.id),
+    action: new EntityUid('Action', request.action),
+    resource: new EntityUid(request.resource.type, request.resource.id),
+    context: new CedarRecord(fields),
+    entities: reachable(request, index).map((entity) => ({
+      uid: new EntityUid(entity.type, entity.id),
+      attrs: recordOf(entity.attrs),
+      parents: entity.parents.map((parent: EntityRef) => new EntityUid(parent.type, parent.id)),
+    })),
+  };
+}
+
+/** The same request as cedar-wasm takes it: entity references and decimals escaped. */
+export function toCedarCall(request: CedarRequest): CedarCall {
+  const uid = ({ type, id }: EntityUid) => ({ type, id });
+  return {
+    principal: uid(request.principal),
+    action: uid(request.action),
+    resource: uid(request.resource),
+    context: toCedarJson(request.context) as Context,
+    entities: request.entities.map((entity): EntityJson => ({
+      uid: uid(entity.uid),
+      attrs: toCedarJson(entity.attrs) as EntityJson['attrs'],
+      parents: entity.parents.map(uid),
+    })),
   };
 }
 
@@ -103,12 +156,4 @@ function reachable(request: PolicyRequest, index: EntityIndex): RequestEntity[] 
   visit('Collaboration', request.context.collaboration);
   if (request.context.transfer) visit('Institution', request.context.transfer.recipient);
   return [...found.values()];
-}
-
-function toCedarEntity(entity: RequestEntity): EntityJson {
-  return {
-    uid: { type: entity.type, id: entity.id },
-    attrs: entity.attrs,
-    parents: entity.parents.map((parent: EntityRef) => ({ type: parent.type, id: parent.id })),
-  };
 }

@@ -12,6 +12,7 @@ import {
   statefulIsAuthorized,
   validate,
   type AuthorizationAnswer,
+  type CedarValueJson,
   type Context,
   type DetailedError,
   type EntityJson,
@@ -20,7 +21,7 @@ import {
   type SchemaJson,
 } from '@cedar-policy/cedar-wasm/nodejs';
 
-export type { Context, EntityJson, EntityUidJson, PolicyJson, SchemaJson };
+export type { CedarValueJson, Context, EntityJson, EntityUidJson, PolicyJson, SchemaJson };
 
 export type CedarResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

@@ -1,8 +1,8 @@
-import { indexEntities, toCedarCall } from './cedar-request.js';
+import { indexEntities, toCedarRequest } from './cedar-request.js';
 import { freezeDecision, type LoggedDecision, type PolicyDecision } from './decision.js';
 import { cacheKey, DecisionCache } from './decision-cache.js';
 import { PolicyError } from './errors.js';
-import { evaluatePacks } from './evaluate.js';
+import { evaluatePacks, type Evaluator } from './evaluate.js';
 import { explain } from './explain.js';
 import { applicablePacks, touchedCountries, uncoveredCountries } from './jurisdictions.js';
 import { compilePack, packHash, type PackCheck, type PackSource, type PolicyPack } from './pack.js';
@@ -23,9 +23,33 @@ export interface PolicyEngineOptions {
    * requester cannot pick a date before a rule took effect to dodge it; replay is unaffected.
    */
   readonly anyDate?: boolean;
+  /**
+   * 'compiled' (default): the packs' policies compiled to JavaScript decide, and cedar-wasm
+   * decides whatever they cannot model exactly. 'cedar': cedar-wasm decides every request
+   * (replays use it, so each logged decision is confirmed by Cedar itself).
+   */
+  readonly evaluator?: Evaluator;
 }
 
-const utcToday = (): string => new Date().toISOString().slice(0, 10);
+/** How many fresh decisions each evaluator made (cache hits and malformed requests aside). */
+export interface EvaluatorCounts {
+  compiled: number;
+  cedar: number;
+}
+
+/** Today's UTC date; the string is rebuilt only when the day changes (decisions are hot). */
+const utcToday = (() => {
+  let today = '';
+  let until = 0;
+  return (): string => {
+    const now = Date.now();
+    if (now >= until) {
+      today = new Date(now).toISOString().slice(0, 10);
+      until = Date.parse(`${today}T00:00:00Z`) + 86_400_000;
+    }
+    return today;
+  };
+})();
 
 /**
  * Decides requests against the consortium pack and every pack of a jurisdiction the request
@@ -41,6 +65,8 @@ export class PolicyEngine {
   readonly #options: PolicyEngineOptions;
   readonly #today: () => string;
   readonly #anyDate: boolean;
+  readonly #evaluator: Evaluator;
+  readonly #counts: EvaluatorCounts = { compiled: 0, cedar: 0 };
 
   private constructor(
     schema: PolicySchema,
@@ -54,6 +80,12 @@ export class PolicyEngine {
     this.#cache = new DecisionCache(options.cacheSize ?? 10_000);
     this.#today = options.today ?? utcToday;
     this.#anyDate = options.anyDate ?? false;
+    this.#evaluator = options.evaluator ?? 'compiled';
+  }
+
+  /** Fresh decisions by evaluator so far (a copy). */
+  evaluatorCounts(): EvaluatorCounts {
+    return { ...this.#counts };
   }
 
   /** Throws PolicyError if the schema or any pack is invalid: an engine starts complete. */
@@ -158,12 +190,14 @@ export class PolicyEngine {
       this.#sets.activeOn(p, request.date),
     );
     const set = this.#sets.prepare(active, request.action);
-    const verdicts = evaluatePacks(
-      toCedarCall(request, entities),
+    const { verdicts, evaluator } = evaluatePacks(
+      toCedarRequest(request, entities),
       active,
       set,
-      this.schema.cacheName,
+      this.schema,
+      this.#evaluator,
     );
+    this.#counts[evaluator] += 1;
     return freezeDecision(
       explain({
         request,

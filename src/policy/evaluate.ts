@@ -1,9 +1,13 @@
 import { authorize, type CedarAnswer, type CedarCall } from './cedar.js';
+import { toCedarCall, type CedarRequest } from './cedar-request.js';
+import { NeedsCedar } from './cedar-values.js';
+import { environmentOf } from './compiled-request.js';
 import { PolicyError } from './errors.js';
 import type { PackPolicy, PolicyPack } from './pack.js';
 import type { ActivePack, PreparedSet } from './policy-set.js';
+import type { PolicySchema } from './schema.js';
 
-/** One pack's answer, derived from Cedar's answer over the combined set. */
+/** One pack's answer, derived from the answer over the combined set. */
 export interface PackVerdict {
   readonly active: ActivePack;
   readonly decision: 'allow' | 'deny';
@@ -12,34 +16,34 @@ export interface PackVerdict {
   readonly errors: readonly { policy: PackPolicy; message: string }[];
 }
 
+/** Which engine answered: the compiled closures, or cedar-wasm itself. */
+export type Evaluator = 'compiled' | 'cedar';
+
+interface Outcome {
+  readonly permitIds: readonly string[];
+  readonly forbidIds: readonly string[];
+  readonly errors: readonly { policyId: string; message: string }[];
+}
+
 /**
- * Evaluate every pack in one Cedar call where possible. Each pack on its own means "some
- * permit applies and no forbid does"; the combined set answers that for all packs at once
- * when it allows (Cedar then lists every satisfied permit). When it denies, Cedar lists only
- * the forbids, so a second call over the permits alone tells which packs would have permitted
- * (skipped when every pack has an unconditional permit, as all packs here do).
+ * Every pack's verdict on one call. Each pack on its own means "some permit applies and no
+ * forbid does". With `prefer` = 'compiled' the set's compiled closures answer when they can
+ * (see compile-policy.ts); otherwise, and whenever they cannot, cedar-wasm answers.
  * A policy that fails to evaluate makes its pack deny: Cedar skips it, we fail closed.
  */
 export function evaluatePacks(
-  call: CedarCall,
+  request: CedarRequest,
   packs: readonly ActivePack[],
   set: PreparedSet,
-  schemaName: string,
-): PackVerdict[] {
-  const combined = ask(call, set.id, schemaName);
-  let permitIds: readonly string[] = [];
-  let forbidIds: readonly string[] = [];
-  if (combined.decision === 'allow') {
-    permitIds = combined.reason;
-  } else if (combined.reason.length > 0) {
-    forbidIds = combined.reason;
-    // Packs whose baseline permit is unconditional permit every request: no need to ask.
-    permitIds = set.unconditionalPermits ?? ask(call, set.permitsId(), schemaName).reason;
-  } // else: denied with no forbid applying, so no permit applied either
-  const permits = group(set, permitIds);
-  const forbids = group(set, forbidIds);
+  schema: PolicySchema,
+  prefer: Evaluator = 'compiled',
+): { verdicts: PackVerdict[]; evaluator: Evaluator } {
+  const compiled = prefer === 'compiled' ? compiledOutcome(request, set, schema) : undefined;
+  const outcome = compiled ?? cedarOutcome(toCedarCall(request), set, schema.cacheName);
+  const permits = group(set, outcome.permitIds);
+  const forbids = group(set, outcome.forbidIds);
   const errors = new Map<PolicyPack, { policy: PackPolicy; message: string }[]>();
-  for (const { policyId, message } of combined.errors) {
+  for (const { policyId, message } of outcome.errors) {
     const owner = set.owners.get(policyId);
     if (owner)
       errors.set(owner.pack, [
@@ -47,7 +51,7 @@ export function evaluatePacks(
         { policy: owner.policy, message },
       ]);
   }
-  return packs.map((active) => {
+  const verdicts = packs.map((active): PackVerdict => {
     const packPermits = permits.get(active.pack) ?? [];
     const packForbids = forbids.get(active.pack) ?? [];
     const packErrors = errors.get(active.pack) ?? [];
@@ -60,6 +64,52 @@ export function evaluatePacks(
       errors: packErrors,
     };
   });
+  return { verdicts, evaluator: compiled === undefined ? 'cedar' : 'compiled' };
+}
+
+/**
+ * The combined set answers for all packs at once when it allows (Cedar then lists every
+ * satisfied permit). When it denies, Cedar lists only the forbids, so a second call over the
+ * permits alone tells which packs would have permitted (skipped when every pack has an
+ * unconditional permit, as all packs here do).
+ */
+function cedarOutcome(call: CedarCall, set: PreparedSet, schemaName: string): Outcome {
+  const combined = ask(call, set.id, schemaName);
+  if (combined.decision === 'allow') {
+    return { permitIds: combined.reason, forbidIds: [], errors: combined.errors };
+  }
+  if (combined.reason.length === 0) {
+    // Denied with no forbid applying, so no permit applied either.
+    return { permitIds: [], forbidIds: [], errors: combined.errors };
+  }
+  return {
+    permitIds: set.unconditionalPermits ?? ask(call, set.permitsId(), schemaName).reason,
+    forbidIds: combined.reason,
+    errors: combined.errors,
+  };
+}
+
+/** The same outcome from the compiled closures, or undefined where cedar-wasm must answer. */
+function compiledOutcome(
+  request: CedarRequest,
+  set: PreparedSet,
+  schema: PolicySchema,
+): Outcome | undefined {
+  if (set.compiled === undefined || schema.shapes === undefined) return undefined;
+  try {
+    const env = environmentOf(request, schema.shapes, schema.actionGroups);
+    const permitIds: string[] = [];
+    const forbidIds: string[] = [];
+    for (const { id, effect, applies } of set.compiled) {
+      if (applies(env)) (effect === 'permit' ? permitIds : forbidIds).push(id);
+    }
+    if (forbidIds.length === 0) return { permitIds, forbidIds, errors: [] };
+    // As cedarOutcome reports a denied set's permits, so that both give the same verdicts.
+    return { permitIds: set.unconditionalPermits ?? permitIds, forbidIds, errors: [] };
+  } catch (error) {
+    if (error instanceof NeedsCedar) return undefined;
+    throw error;
+  }
 }
 
 function ask(call: CedarCall, setId: string, schemaName: string): CedarAnswer {

@@ -1,4 +1,4 @@
-import { entityKey, type EntityIndex } from './cedar-request.js';
+import { entityKey, entityName, type EntityIndex } from './cedar-request.js';
 import {
   DEFAULT_DENY,
   type DecidingPolicy,
@@ -147,7 +147,7 @@ export function valueAt(
   let walked = root ?? '';
   if (root === 'principal' || root === 'resource') {
     const { type, id } = request[root];
-    current = entities.get(entityKey(type, id)) ?? `${type}::${JSON.stringify(id)}`;
+    current = entities.get(entityKey(type, id)) ?? entityName(type, id);
   } else if (root === 'context') current = request.context;
   else if (root === 'action') return request.action;
   for (const step of rest) {

@@ -31,6 +31,8 @@ export interface PackPolicy {
   readonly order: number;
   readonly effect: 'permit' | 'forbid';
   readonly text: string;
+  /** The policy as cedar-wasm parsed it: what the compiled evaluator is built from. */
+  readonly json: PolicyJson;
   readonly reason: string;
   /** The request attribute that decides a forbid, e.g. "context.accelerator.tpp". */
   readonly attribute?: string;
@@ -168,6 +170,7 @@ function buildPolicy(
     order,
     effect: json.effect,
     text,
+    json,
     reason,
     ...(attribute === undefined ? {} : { attribute }),
     unconditional: isUnconditional(json),

@@ -1,4 +1,6 @@
 import { cachePolicySet } from './cedar.js';
+import { NeedsCedar } from './cedar-values.js';
+import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
 import { PolicyError } from './errors.js';
 import { hashJson, sha256Hex } from './hash.js';
 import { inForce, type PackPolicy, type PolicyPack } from './pack.js';
@@ -10,6 +12,8 @@ export interface ActivePack {
   readonly skipped: readonly PackPolicy[];
   /** Identifies this pack version and window; prepared sets are keyed by it. */
   readonly key: string;
+  /** A short stand-in for `key`, numbered in this cache, for the per-request lookup. */
+  readonly serial: number;
 }
 
 /** One Cedar policy set for one combination of packs, pre-parsed and reused. */
@@ -22,6 +26,14 @@ export interface PreparedSet {
   readonly unconditionalPermits?: readonly string[];
   /** Hash of the packs in the set (names and versions), as decisions record it. */
   readonly policySetHash: string;
+  /** The set as JavaScript closures; undefined if any policy needs cedar-wasm itself. */
+  readonly compiled?: readonly CompiledEntry[];
+}
+
+export interface CompiledEntry {
+  readonly id: string;
+  readonly effect: 'permit' | 'forbid';
+  readonly applies: CompiledPolicy;
 }
 
 /**
@@ -33,6 +45,8 @@ export class PreparedSets {
   readonly #boundaries = new Map<string, readonly string[]>();
   readonly #active = new Map<string, ActivePack>();
   readonly #sets = new Map<string, PreparedSet>();
+  /** The same sets by action and the packs' serials: no long key built per request. */
+  readonly #bySerials = new Map<string, PreparedSet>();
 
   activeOn(pack: PolicyPack, date: string): ActivePack {
     let boundaries = this.#boundaries.get(pack.hash);
@@ -43,7 +57,8 @@ export class PreparedSets {
       boundaries = [...new Set(dates)].sort();
       this.#boundaries.set(pack.hash, boundaries);
     }
-    const epoch = boundaries.filter((b) => b <= date).length;
+    let epoch = 0;
+    while (epoch < boundaries.length && (boundaries[epoch] ?? '') <= date) epoch++;
     const key = `${pack.hash}#${epoch}`;
     let active = this.#active.get(key);
     if (active === undefined) {
@@ -52,6 +67,7 @@ export class PreparedSets {
         active: pack.policies.filter((p) => inForce(p.window, date)),
         skipped: pack.policies.filter((p) => !inForce(p.window, date)),
         key,
+        serial: this.#active.size,
       };
       this.#active.set(key, active);
     }
@@ -63,6 +79,16 @@ export class PreparedSets {
    * skip the others after matching their scope, but each still costs time inside the wasm).
    */
   prepare(packs: readonly ActivePack[], action: string): PreparedSet {
+    let serials = action;
+    for (const pack of packs) serials += `|${pack.serial}`;
+    const known = this.#bySerials.get(serials);
+    if (known) return known;
+    const prepared = this.#prepare(packs, action);
+    this.#bySerials.set(serials, prepared);
+    return prepared;
+  }
+
+  #prepare(packs: readonly ActivePack[], action: string): PreparedSet {
     const key = `${action}|${packs.map((p) => p.key).join('|')}`;
     const cached = this.#sets.get(key);
     if (cached) return cached;
@@ -84,7 +110,9 @@ export class PreparedSets {
     mustCache(id, texts());
     let permitsId: string | undefined;
     const unconditional = packs.map(({ active }) => active.filter((p) => p.unconditional));
+    const compiled = compileSet(owners);
     const prepared: PreparedSet = {
+      ...(compiled === undefined ? {} : { compiled }),
       ...(unconditional.every((permits) => permits.length > 0)
         ? { unconditionalPermits: unconditional.flat().map((p) => p.qualifiedId) }
         : {}),
@@ -101,6 +129,21 @@ export class PreparedSets {
     };
     this.#sets.set(key, prepared);
     return prepared;
+  }
+}
+
+function compileSet(
+  owners: ReadonlyMap<string, { policy: PackPolicy }>,
+): CompiledEntry[] | undefined {
+  try {
+    return [...owners].map(([id, { policy }]) => ({
+      id,
+      effect: policy.effect,
+      applies: compilePolicy(policy.json),
+    }));
+  } catch (error) {
+    if (error instanceof NeedsCedar) return undefined;
+    throw error;
   }
 }
 

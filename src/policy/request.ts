@@ -16,150 +16,142 @@
  * Context sections, by action: see CONTEXTS below and policies/README.md. Ids inside the
  * context (owner, collaboration, transfer.recipient) name entities listed in `entities`.
  */
-import { z } from 'zod';
-
 import { PolicyError } from './errors.js';
-import { CountryCode, describeIssues, IsoDate } from './pack-meta.js';
+import {
+  anObject,
+  checkOrExplain,
+  fault,
+  flag,
+  integer,
+  listOf,
+  matching,
+  number,
+  oneOf,
+  optional,
+  refined,
+  required,
+  strictObject,
+  text,
+  withDefault,
+  type Check,
+  type Fields,
+} from './json-checks.js';
 
-const Id = z.string().min(1).max(256);
-const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Id = text(1, 256);
+const Count = integer(0, Number.MAX_SAFE_INTEGER);
+const isUpper = (code: number): boolean => code >= 65 && code <= 90;
+/** Two capital letters, tested by char code: a regex here was 4 % of a decision. */
+const CountryCode: Check<string> = (value, path, problems) =>
+  typeof value === 'string' &&
+  value.length === 2 &&
+  isUpper(value.charCodeAt(0)) &&
+  isUpper(value.charCodeAt(1))
+    ? value
+    : fault(problems, path, 'an ISO 3166-1 alpha-2 code such as "CN" (ZZ: anywhere)');
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+/** YYYY-MM-DD naming a real day, by arithmetic: Date parsing was 4 % of a decision. */
+const IsoDate = refined(matching(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'), (date, report) => {
+  const [year, month, day] = [date.slice(0, 4), date.slice(5, 7), date.slice(8)].map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const days = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (days === undefined || day < 1 || day > days) report('', 'not a calendar date');
+});
 
 /** Only these payloads may be declared free of personal information (checked in Cedar too). */
 export const NON_PERSONAL_PAYLOADS = ['model-update', 'aggregate'] as const;
 export const PAYLOAD_KINDS = ['raw-records', 'derived-records', ...NON_PERSONAL_PAYLOADS] as const;
 
-const Privacy = z.strictObject({
-  differentialPrivacy: z.boolean(),
-  secureAggregation: z.boolean(),
-  cohortSize: Count,
+export interface Privacy {
+  differentialPrivacy: boolean;
+  secureAggregation: boolean;
+  cohortSize: number;
+}
+
+export interface Transfer {
+  payloadKind: (typeof PAYLOAD_KINDS)[number];
+  carriesPersonalInformation: boolean;
+  originCountry: string;
+  destinationCountry: string;
+  recipient: string;
+  personalInformationSubjects: number;
+  sensitivePersonalInformationSubjects: number;
+  importantData: boolean;
+  cacSecurityAssessment: boolean;
+  cacStandardContract: boolean;
+  standardContractualClauses: boolean;
+}
+
+export interface Accelerator {
+  model: string;
+  tpp: number;
+  performanceDensity: number;
+}
+
+export interface Training {
+  exaOperations: number;
+  governmentNoticeFiled: boolean;
+}
+
+const Privacy = strictObject<Privacy>({
+  differentialPrivacy: required(flag),
+  secureAggregation: required(flag),
+  cohortSize: required(Count),
 });
 
-const Transfer = z
-  .strictObject({
-    payloadKind: z.enum(PAYLOAD_KINDS),
-    carriesPersonalInformation: z.boolean(),
-    originCountry: CountryCode,
-    destinationCountry: CountryCode,
-    recipient: Id,
-    personalInformationSubjects: Count.optional(),
-    sensitivePersonalInformationSubjects: Count.optional(),
-    importantData: z.boolean(),
-    // Mechanisms default to "not in place": the conservative reading of silence.
-    cacSecurityAssessment: z.boolean().default(false),
-    cacStandardContract: z.boolean().default(false),
-    standardContractualClauses: z.boolean().default(false),
-  })
-  .superRefine((t, ctx) => {
-    if (!t.carriesPersonalInformation) return;
-    for (const key of ['personalInformationSubjects', 'sensitivePersonalInformationSubjects']) {
-      if (t[key as keyof typeof t] === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: 'required when carriesPersonalInformation is true (people since 1 January)',
-        });
-      }
+const TransferFields = strictObject<Transfer>({
+  payloadKind: required(oneOf(PAYLOAD_KINDS)),
+  carriesPersonalInformation: required(flag),
+  originCountry: required(CountryCode),
+  destinationCountry: required(CountryCode),
+  recipient: required(Id),
+  // Zero when no personal information is carried; required (checked below) when some is.
+  personalInformationSubjects: withDefault(Count, 0),
+  sensitivePersonalInformationSubjects: withDefault(Count, 0),
+  importantData: required(flag),
+  // Mechanisms default to "not in place": the conservative reading of silence.
+  cacSecurityAssessment: withDefault(flag, false),
+  cacStandardContract: withDefault(flag, false),
+  standardContractualClauses: withDefault(flag, false),
+});
+
+const PEOPLE = ['personalInformationSubjects', 'sensitivePersonalInformationSubjects'] as const;
+
+const Transfer: Check<Transfer> = (value, path, problems) => {
+  const transfer = TransferFields(value, path, problems);
+  if (transfer === undefined || !transfer.carriesPersonalInformation) return transfer;
+  const given = value as Record<string, unknown>; // an object: TransferFields accepted it
+  let ok = true;
+  for (const key of PEOPLE) {
+    if (given[key] === undefined) {
+      ok = false;
+      fault(
+        problems,
+        `${path}.${key}`,
+        'required when carriesPersonalInformation is true (people since 1 January)',
+      );
     }
-  })
-  .transform((t) => ({
-    ...t,
-    personalInformationSubjects: t.personalInformationSubjects ?? 0,
-    sensitivePersonalInformationSubjects: t.sensitivePersonalInformationSubjects ?? 0,
-  }));
+  }
+  return ok ? transfer : undefined;
+};
 
-const Accelerator = z.strictObject({
-  model: z.string().min(1),
-  tpp: Count,
-  performanceDensity: z
-    .number()
-    .min(0)
-    .max(1_000_000)
-    .refine((n) => Number(n.toFixed(4)) === n, 'at most 4 decimal places (Cedar decimal)'),
+const Accelerator = strictObject<Accelerator>({
+  model: required(text(1, Number.MAX_SAFE_INTEGER)),
+  tpp: required(Count),
+  performanceDensity: required(
+    refined(number(0, 1_000_000), (n, report) => {
+      if (Number(n.toFixed(4)) !== n) report('', 'at most 4 decimal places (Cedar decimal)');
+    }),
+  ),
 });
 
-const Training = z.strictObject({
-  exaOperations: Count,
-  governmentNoticeFiled: z.boolean().default(false),
+const Training = strictObject<Training>({
+  exaOperations: required(Count),
+  governmentNoticeFiled: withDefault(flag, false),
 });
-
-const base = { owner: Id, collaboration: Id };
-const signed = { allMembersSigned: z.boolean() };
-
-/** Each action's context: exactly these sections, each checked field by field. */
-const CONTEXTS = {
-  join: z.strictObject(base),
-  proposeJob: z.strictObject(base),
-  runAnalytics: z.strictObject({ ...base, privacy: Privacy, transfer: Transfer }),
-  trainFederated: z.strictObject({
-    ...base,
-    privacy: Privacy,
-    transfer: Transfer,
-    training: Training,
-  }),
-  evaluate: z.strictObject({ ...base, privacy: Privacy, transfer: Transfer }),
-  releaseModel: z.strictObject({ ...base, transfer: Transfer }),
-  placeWorkload: z.strictObject({ ...base, accelerator: Accelerator, training: Training }),
-  moveData: z.strictObject({ ...base, transfer: Transfer }),
-  raiseTrust: z.strictObject({
-    ...base,
-    ...signed,
-    proposedLevel: z.number().int().min(1).max(3),
-    cleanRecord: z.boolean(),
-  }),
-  changePolicy: z.strictObject({ ...base, ...signed }),
-} as const;
-
-export type PolicyAction = keyof typeof CONTEXTS;
-export const ACTIONS = Object.keys(CONTEXTS) as PolicyAction[];
-
-/** Attributes of each entity type, as the schema declares them (defaults are conservative). */
-const ENTITY_ATTRS = {
-  Collaboration: z.strictObject({
-    domain: z.string().min(1),
-    trustLevel: z.number().int().min(1).max(3),
-  }),
-  Institution: z.strictObject({
-    country: CountryCode,
-    headquartersCountry: CountryCode,
-    entityListed: z.boolean(),
-    identityVerified: z.boolean().default(false),
-    dpfCertified: z.boolean().default(false),
-    criticalInformationInfrastructure: z.boolean(),
-  }),
-  Node: z.strictObject({ country: CountryCode }),
-  Dataset: z.strictObject({ originCountry: CountryCode }),
-  Model: z.strictObject({}),
-  Job: z.strictObject({ kind: z.string().min(1) }),
-  ComputeSite: z.strictObject({ country: CountryCode }),
-} as const;
-
-export type EntityType = keyof typeof ENTITY_ATTRS;
-const EntityTypeName = z.enum(Object.keys(ENTITY_ATTRS) as [EntityType, ...EntityType[]]);
-
-const EntityRef = z.strictObject({ type: EntityTypeName, id: Id });
-export type EntityRef = z.infer<typeof EntityRef>;
-
-const Entity = z.strictObject({
-  type: EntityTypeName,
-  id: Id,
-  attrs: z.record(z.string(), z.unknown()),
-  parents: z.array(EntityRef).default([]),
-});
-
-const Envelope = z.strictObject({
-  date: IsoDate.optional(),
-  principal: z.strictObject({ type: z.enum(['Node', 'Institution']), id: Id }),
-  action: z.string().min(1),
-  resource: EntityRef,
-  context: z.record(z.string(), z.unknown()),
-  entities: z.array(Entity).max(10_000),
-  jurisdictions: z.array(CountryCode).default([]),
-});
-
-export type Privacy = z.infer<typeof Privacy>;
-export type Transfer = z.output<typeof Transfer>;
-export type Accelerator = z.infer<typeof Accelerator>;
-export type Training = z.output<typeof Training>;
 
 /** Every context section any action may carry; each action carries exactly its own. */
 export interface RequestContext {
@@ -174,12 +166,95 @@ export interface RequestContext {
   cleanRecord?: boolean;
 }
 
+type Sections<K extends keyof RequestContext> = Fields<Required<Pick<RequestContext, K>>>;
+const base: Sections<'owner' | 'collaboration'> = {
+  owner: required(Id),
+  collaboration: required(Id),
+};
+const privacy = { privacy: required(Privacy) };
+const transfer = { transfer: required(Transfer) };
+const training = { training: required(Training) };
+const signed = { allMembersSigned: required(flag) };
+
+/** Each action's context: exactly these sections, each checked field by field. */
+const CONTEXTS = {
+  join: strictObject<RequestContext>(base as Fields<RequestContext>),
+  proposeJob: strictObject<RequestContext>(base as Fields<RequestContext>),
+  runAnalytics: context({ ...base, ...privacy, ...transfer }),
+  trainFederated: context({ ...base, ...privacy, ...transfer, ...training }),
+  evaluate: context({ ...base, ...privacy, ...transfer }),
+  releaseModel: context({ ...base, ...transfer }),
+  placeWorkload: context({ ...base, accelerator: required(Accelerator), ...training }),
+  moveData: context({ ...base, ...transfer }),
+  raiseTrust: context({
+    ...base,
+    ...signed,
+    proposedLevel: required(integer(1, 3)),
+    cleanRecord: required(flag),
+  }),
+  changePolicy: context({ ...base, ...signed }),
+} as const;
+
+/** A context check from some of RequestContext's sections (those left out are refused). */
+function context(fields: Partial<Fields<RequestContext>>): Check<RequestContext> {
+  return strictObject<RequestContext>(fields as Fields<RequestContext>);
+}
+
+export type PolicyAction = keyof typeof CONTEXTS;
+export const ACTIONS = Object.keys(CONTEXTS) as PolicyAction[];
+
+type Attrs = Record<string, string | number | boolean>;
+const attrs = (fields: Record<string, Field>): Check<Attrs> =>
+  strictObject<Attrs>(fields as Fields<Attrs>);
+type Field = Fields<Attrs>[string];
+
+/** Attributes of each entity type, as the schema declares them (defaults are conservative). */
+const ENTITY_ATTRS = {
+  Collaboration: attrs({
+    domain: required(text(1, Number.MAX_SAFE_INTEGER)),
+    trustLevel: required(integer(1, 3)),
+  }),
+  Institution: attrs({
+    country: required(CountryCode),
+    headquartersCountry: required(CountryCode),
+    entityListed: required(flag),
+    identityVerified: withDefault(flag, false),
+    dpfCertified: withDefault(flag, false),
+    criticalInformationInfrastructure: required(flag),
+  }),
+  Node: attrs({ country: required(CountryCode) }),
+  Dataset: attrs({ originCountry: required(CountryCode) }),
+  Model: attrs({}),
+  Job: attrs({ kind: required(text(1, Number.MAX_SAFE_INTEGER)) }),
+  ComputeSite: attrs({ country: required(CountryCode) }),
+} as const;
+
+export type EntityType = keyof typeof ENTITY_ATTRS;
+const ENTITY_TYPES = Object.keys(ENTITY_ATTRS) as EntityType[];
+
+export interface EntityRef {
+  type: EntityType;
+  id: string;
+}
+const EntityRef = strictObject<EntityRef>({
+  type: required(oneOf(ENTITY_TYPES)),
+  id: required(Id),
+});
+
 export interface RequestEntity {
   type: EntityType;
   id: string;
-  attrs: Record<string, string | number | boolean>;
+  attrs: Attrs;
   parents: EntityRef[];
 }
+
+/** An entity as listed; its attributes are checked against its type afterwards. */
+const Entity = strictObject<Omit<RequestEntity, 'attrs'> & { attrs: Record<string, unknown> }>({
+  type: required(oneOf(ENTITY_TYPES)),
+  id: required(Id),
+  attrs: required(anObject),
+  parents: withDefault(listOf(EntityRef, 10_000), []),
+});
 
 /** A request after validation: explicit date, defaults filled. This is what gets logged. */
 export interface PolicyRequest {
@@ -192,45 +267,74 @@ export interface PolicyRequest {
   jurisdictions: string[];
 }
 
+interface Envelope {
+  date?: string;
+  principal: PolicyRequest['principal'];
+  action: string;
+  resource: EntityRef;
+  context: Record<string, unknown>;
+  entities: (Omit<RequestEntity, 'attrs'> & { attrs: Record<string, unknown> })[];
+  jurisdictions: string[];
+}
+
+const Envelope = strictObject<Envelope>({
+  date: optional(IsoDate),
+  principal: required(
+    strictObject<PolicyRequest['principal']>({
+      type: required(oneOf(['Node', 'Institution'] as const)),
+      id: required(Id),
+    }),
+  ),
+  action: required(text(1, Number.MAX_SAFE_INTEGER)),
+  resource: required(EntityRef),
+  context: required(anObject),
+  entities: required(listOf(Entity, 10_000)),
+  jurisdictions: withDefault(listOf(CountryCode, 10_000), []),
+});
+
 function isAction(name: string): name is PolicyAction {
   return Object.hasOwn(CONTEXTS, name);
 }
 
 /** Validate and normalise a request; throws PolicyError naming every bad field. */
 export function parsePolicyRequest(input: unknown, today: string): PolicyRequest {
-  const envelope = Envelope.safeParse(input);
-  if (!envelope.success) {
+  const envelope = checkOrExplain(Envelope, input);
+  if (!envelope.ok) {
     throw new PolicyError(
       'malformed-request',
       'the policy request is malformed',
-      describeIssues(envelope.error),
+      envelope.problems,
     );
   }
-  const { action } = envelope.data;
+  const { action } = envelope.value;
   if (!isAction(action)) {
     throw new PolicyError('unknown-action', `unknown action "${action}"`, [
       `action: must be one of ${ACTIONS.join(', ')}`,
     ]);
   }
   const problems: string[] = [];
-  const context = CONTEXTS[action].safeParse(envelope.data.context);
-  if (!context.success) problems.push(...describeIssues(context.error, 'context'));
+  const context = checkOrExplain(CONTEXTS[action], envelope.value.context, () => 'context');
+  if (!context.ok) problems.push(...context.problems);
   const entities: RequestEntity[] = [];
-  envelope.data.entities.forEach((entity, index) => {
-    const attrs = ENTITY_ATTRS[entity.type].safeParse(entity.attrs);
-    if (!attrs.success) problems.push(...describeIssues(attrs.error, `entities.${index}.attrs`));
-    else entities.push({ ...entity, attrs: attrs.data });
+  envelope.value.entities.forEach((entity, index) => {
+    const checked = checkOrExplain(
+      ENTITY_ATTRS[entity.type],
+      entity.attrs,
+      () => `entities.${index}.attrs`,
+    );
+    if (!checked.ok) problems.push(...checked.problems);
+    else entities.push({ ...entity, attrs: checked.value });
   });
-  if (problems.length > 0 || !context.success) {
+  if (problems.length > 0 || !context.ok) {
     throw new PolicyError('malformed-request', `the ${action} request is malformed`, problems);
   }
   return {
-    date: envelope.data.date ?? today,
-    principal: envelope.data.principal,
+    date: envelope.value.date ?? today,
+    principal: envelope.value.principal,
     action,
-    resource: envelope.data.resource,
-    context: context.data,
+    resource: envelope.value.resource,
+    context: context.value,
     entities,
-    jurisdictions: [...new Set(envelope.data.jurisdictions)].sort(),
+    jurisdictions: [...new Set(envelope.value.jurisdictions)].sort(),
   };
 }

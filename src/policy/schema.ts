@@ -1,6 +1,8 @@
 import { cacheSchema, parseSchema } from './cedar.js';
 import { PolicyError } from './errors.js';
+import { NeedsCedar } from './cedar-values.js';
 import { sha256Hex } from './hash.js';
+import { schemaShapes, type SchemaShapes } from './schema-shapes.js';
 
 /** The domain schema, parsed once and cached inside Cedar under a name derived from its hash. */
 export interface PolicySchema {
@@ -10,6 +12,8 @@ export interface PolicySchema {
   readonly cacheName: string;
   /** Every action (groups included) mapped to the groups it belongs to, transitively. */
   readonly actionGroups: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The schema's checks for the compiled evaluator; undefined leaves every call to wasm. */
+  readonly shapes?: SchemaShapes;
 }
 
 export function loadSchema(text: string): PolicySchema {
@@ -23,7 +27,23 @@ export function loadSchema(text: string): PolicySchema {
   if (errors.length > 0) {
     throw new PolicyError('invalid-schema', 'Cedar refused the policy schema', errors);
   }
-  return { text, hash, cacheName, actionGroups: actionGroupsOf(parsed.value) };
+  const shapes = compiledShapes(parsed.value);
+  return {
+    text,
+    hash,
+    cacheName,
+    actionGroups: actionGroupsOf(parsed.value),
+    ...(shapes === undefined ? {} : { shapes }),
+  };
+}
+
+function compiledShapes(json: SchemaJson): SchemaShapes | undefined {
+  try {
+    return schemaShapes(json);
+  } catch (error) {
+    if (error instanceof NeedsCedar) return undefined;
+    throw error;
+  }
 }
 
 type SchemaJson = Extract<ReturnType<typeof parseSchema>, { ok: true }>['value'];
