@@ -35,12 +35,17 @@ export function replayFile(options: ReplayOptions): ReplayReport {
   return { logged, result: replayDecision(replayEngine(options), logged) };
 }
 
-/** The packs in force, with every older version in `versions` archived for replay. */
+/**
+ * The packs in force, with every older version in `versions` archived for replay. Replays
+ * run on cedar-wasm itself, so each one also confirms what the compiled packs decided.
+ */
 function replayEngine(options: {
   readonly packs?: string;
   readonly versions?: readonly string[];
 }): PolicyEngine {
-  const engine = withPolicyErrors(options.packs ?? '', () => loadPolicyEngine(options.packs));
+  const engine = withPolicyErrors(options.packs ?? '', () =>
+    loadPolicyEngine(options.packs, { evaluator: 'cedar' }),
+  );
   for (const dir of options.versions ?? []) {
     // checkPack keeps every valid version in the engine's archive, where replay looks it up.
     const { packs } = withPolicyErrors(dir, () => readPolicyDir(dir));

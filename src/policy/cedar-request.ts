@@ -9,12 +9,22 @@ import {
 import { PolicyError } from './errors.js';
 import type { EntityRef, EntityType, PolicyRequest, RequestEntity } from './request.js';
 
-/** Entities of a request by "Type::id", after checking that each appears once. */
-export type EntityIndex = ReadonlyMap<string, RequestEntity>;
+/** Entities of a request by type, then id (no key strings on the hot path). */
+export class EntityIndex {
+  readonly #byType = new Map<string, Map<string, RequestEntity>>();
 
-/** Index key: entity type names hold no "::", so the first one splits type from id. */
-export function entityKey(type: string, id: string): string {
-  return `${type}::${id}`;
+  /** False if the entity was already listed. */
+  add(entity: RequestEntity): boolean {
+    let ids = this.#byType.get(entity.type);
+    if (ids === undefined) this.#byType.set(entity.type, (ids = new Map()));
+    if (ids.has(entity.id)) return false;
+    ids.set(entity.id, entity);
+    return true;
+  }
+
+  get(type: string, id: string): RequestEntity | undefined {
+    return this.#byType.get(type)?.get(id);
+  }
 }
 
 /** An entity as Cedar writes it, for messages: Institution::"pumch". */
@@ -27,18 +37,16 @@ export function entityName(type: string, id: string): string {
  * evaluation error and skips the policy, which for a forbid would quietly allow.
  */
 export function indexEntities(request: PolicyRequest): EntityIndex {
-  const index = new Map<string, RequestEntity>();
+  const index = new EntityIndex();
   const problems: string[] = [];
   for (const entity of request.entities) {
-    const key = entityKey(entity.type, entity.id);
-    if (index.has(key)) {
+    if (!index.add(entity)) {
       problems.push(`entities: ${entityName(entity.type, entity.id)} is listed twice`);
     }
-    index.set(key, entity);
   }
   // `where` is a function so that a valid request builds no path strings.
   const need = (type: EntityType, id: string, where: string | (() => string)): void => {
-    if (!index.has(entityKey(type, id))) {
+    if (index.get(type, id) === undefined) {
       problems.push(
         `${typeof where === 'string' ? where : where()}: unknown entity ${entityName(type, id)}`,
       );
@@ -142,12 +150,11 @@ export function toCedarCall(request: CedarRequest): CedarCall {
 }
 
 function reachable(request: PolicyRequest, index: EntityIndex): RequestEntity[] {
-  const found = new Map<string, RequestEntity>();
+  const found = new Set<RequestEntity>();
   const visit = (type: string, id: string): void => {
-    const key = entityKey(type, id);
-    const entity = index.get(key);
-    if (entity === undefined || found.has(key)) return;
-    found.set(key, entity);
+    const entity = index.get(type, id);
+    if (entity === undefined || found.has(entity)) return;
+    found.add(entity);
     for (const parent of entity.parents) visit(parent.type, parent.id);
   };
   visit(request.principal.type, request.principal.id);

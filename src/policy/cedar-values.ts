@@ -11,13 +11,13 @@ export class NeedsCedar extends Error {
 }
 
 export class EntityUid {
-  /** Unique per entity (type names hold no NUL): what equality, `in` and the store use. */
-  readonly key: string;
   constructor(
     readonly type: string,
     readonly id: string,
-  ) {
-    this.key = `${type}\u0000${id}`;
+  ) {}
+  /** The same entity: type and id both equal (no key string is built on the hot path). */
+  is(other: EntityUid): boolean {
+    return this.id === other.id && this.type === other.type;
   }
 }
 
@@ -146,7 +146,7 @@ function isTypeAndId(value: unknown): value is { type: string; id: string } {
 export function cedarEquals(a: CedarValue, b: CedarValue): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object') return false;
-  if (a instanceof EntityUid) return b instanceof EntityUid && a.key === b.key;
+  if (a instanceof EntityUid) return b instanceof EntityUid && a.is(b);
   if (a instanceof Decimal) return b instanceof Decimal && a.scaled === b.scaled;
   if (a instanceof CedarSet) {
     return (

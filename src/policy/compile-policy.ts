@@ -37,9 +37,10 @@ export interface Environment {
   readonly action: EntityUid;
   readonly resource: EntityUid;
   readonly context: CedarRecord;
-  readonly entities: ReadonlyMap<string, EntityData>;
-  /** Keys of every ancestor of `uid`, transitively (empty for an unknown entity). */
-  ancestors(uid: EntityUid): ReadonlySet<string>;
+  /** The entity as the request lists it, or undefined. */
+  entity(uid: EntityUid): EntityData | undefined;
+  /** Every ancestor of `uid`, transitively (none for an unknown entity). */
+  ancestors(uid: EntityUid): readonly EntityUid[];
 }
 
 /** True when the policy's scope and conditions hold; throws NeedsCedar where Cedar must say. */
@@ -64,7 +65,7 @@ export function compilePolicy(json: PolicyJson): CompiledPolicy {
 
 /** `a in b` for entities: the same entity, or b among a's ancestors. */
 function isIn(env: Environment, a: EntityUid, b: EntityUid): boolean {
-  return a.key === b.key || env.ancestors(a).has(b.key);
+  return a.is(b) || env.ancestors(a).some((ancestor) => ancestor.is(b));
 }
 
 function scope(
@@ -75,7 +76,7 @@ function scope(
   if ('slot' in constraint) throw new NeedsCedar('templates are not compiled');
   if (constraint.op === '==') {
     const uid = entityUidOf(constraint.entity);
-    return (env) => env[variable].key === uid.key;
+    return (env) => env[variable].is(uid);
   }
   if (constraint.op === 'in') {
     const uid = entityUidOf(constraint.entity);
@@ -94,7 +95,7 @@ function actionScope(constraint: PolicyJson['action']): CompiledPolicy {
   if ('slot' in constraint) throw new NeedsCedar('templates are not compiled');
   if (constraint.op === '==') {
     const uid = entityUidOf(constraint.entity);
-    return (env) => env.action.key === uid.key;
+    return (env) => env.action.is(uid);
   }
   const uids =
     'entities' in constraint
@@ -136,15 +137,14 @@ function decimal(value: CedarValue): Decimal {
 /** The attributes of a record, or of an entity the request lists (Cedar: error otherwise). */
 function attributesOf(env: Environment, value: CedarValue): CedarRecord {
   if (value instanceof CedarRecord) return value;
-  const data = env.entities.get(entity(value).key);
+  const data = env.entity(entity(value));
   return data === undefined ? fail('attribute of an entity the request does not list') : data.attrs;
 }
 
 /** `has`: false for an entity the request does not list, an error for a non-record. */
 function hasAttribute(env: Environment, value: CedarValue, attr: string): CedarValue | undefined {
   if (value instanceof CedarRecord) return value.get(attr);
-  const data = env.entities.get(entity(value).key);
-  return data?.attrs.get(attr);
+  return env.entity(entity(value))?.attrs.get(attr);
 }
 
 // ---- expressions ------------------------------------------------------------------------
@@ -207,7 +207,7 @@ const DECIMAL_METHODS: Record<string, (a: number, b: number) => boolean> = {
 
 function compileExpression(json: ExprJson): Expression {
   const [[operator, operand]] = Object.entries(json) as [[string, unknown]];
-  const binary = BINARY[operator];
+  const binary = Object.hasOwn(BINARY, operator) ? BINARY[operator] : undefined;
   if (binary !== undefined) {
     const { left, right } = operand as Binary;
     return binary(compileExpression(left), compileExpression(right));
@@ -293,8 +293,11 @@ function compileExpression(json: ExprJson): Expression {
       return (env) => recordFrom(fields.map(([key, value]) => [key, value(env)] as const));
     }
     case 'decimal': {
-      const [arg] = (operand as ExprJson[]).map(compileExpression);
-      if (arg === undefined) throw new NeedsCedar('decimal() needs an argument');
+      const args = (operand as ExprJson[]).map(compileExpression);
+      const [arg] = args;
+      // Cedar parses decimal("1.0", "2.0") and fails it at evaluation: leave that to Cedar.
+      if (arg === undefined || args.length !== 1)
+        throw new NeedsCedar('decimal() takes one argument');
       return (env) => parseDecimal(string(arg(env)));
     }
     default:
@@ -303,7 +306,7 @@ function compileExpression(json: ExprJson): Expression {
 }
 
 function compileDecimalMethod(operator: string, operand: unknown): Expression {
-  const test = DECIMAL_METHODS[operator];
+  const test = Object.hasOwn(DECIMAL_METHODS, operator) ? DECIMAL_METHODS[operator] : undefined;
   if (test === undefined || !Array.isArray(operand) || operand.length !== 2) {
     throw new NeedsCedar(`"${operator}" is not compiled`);
   }

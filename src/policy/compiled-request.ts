@@ -25,7 +25,7 @@ export function environmentOf(
   }
   if (!shape.context(context)) throw new NeedsCedar('the context does not conform to the schema');
 
-  const entities = new Map<string, EntityData>();
+  const store = new EntityStore();
   for (const entity of request.entities) {
     const declared = shapes.entities.get(entity.uid.type);
     if (declared === undefined || !declared.attrs(entity.attrs)) {
@@ -34,31 +34,56 @@ export function environmentOf(
     if (!entity.parents.every((parent) => declared.parents.has(parent.type))) {
       throw new NeedsCedar(`entity ${entity.uid.id} has a parent of an undeclared type`);
     }
-    if (entities.has(entity.uid.key)) throw new NeedsCedar(`${entity.uid.id} is listed twice`);
-    entities.set(entity.uid.key, entity);
+    if (!store.add(entity.uid, entity)) throw new NeedsCedar(`${entity.uid.id} is listed twice`);
   }
   // Actions are entities too: their parents are the schema's action groups.
   const groups = [...(actionGroups.get(action.id) ?? [])].map((id) => new EntityUid('Action', id));
-  entities.set(action.key, { attrs: NO_ATTRIBUTES, parents: groups });
+  store.add(action, { attrs: NO_ATTRIBUTES, parents: groups });
+  return {
+    principal,
+    action,
+    resource,
+    context,
+    entity: (uid) => store.get(uid),
+    ancestors: (uid) => store.ancestors(uid),
+  };
+}
 
-  const closures = new Map<string, ReadonlySet<string>>();
-  const ancestors = (uid: EntityUid): ReadonlySet<string> => {
-    let found = closures.get(uid.key);
+/** Entities by type, then id: lookups build no key strings. */
+class EntityStore {
+  readonly #byType = new Map<string, Map<string, EntityData>>();
+  readonly #ancestors = new Map<EntityData, readonly EntityUid[]>();
+
+  add(uid: EntityUid, data: EntityData): boolean {
+    let ids = this.#byType.get(uid.type);
+    if (ids === undefined) this.#byType.set(uid.type, (ids = new Map()));
+    if (ids.has(uid.id)) return false;
+    ids.set(uid.id, data);
+    return true;
+  }
+
+  get(uid: EntityUid): EntityData | undefined {
+    return this.#byType.get(uid.type)?.get(uid.id);
+  }
+
+  /** Transitive parents, worked out once per entity and request. */
+  ancestors(uid: EntityUid): readonly EntityUid[] {
+    const data = this.get(uid);
+    if (data === undefined) return [];
+    let found = this.#ancestors.get(data);
     if (found === undefined) {
-      const into = new Set<string>();
-      const visit = (key: string): void => {
-        for (const parent of entities.get(key)?.parents ?? []) {
-          if (!into.has(parent.key)) {
-            into.add(parent.key);
-            visit(parent.key);
-          }
+      const into: EntityUid[] = [];
+      const visit = (parents: readonly EntityUid[]): void => {
+        for (const parent of parents) {
+          if (into.some((known) => known.is(parent))) continue;
+          into.push(parent);
+          visit(this.get(parent)?.parents ?? []);
         }
       };
-      visit(uid.key);
+      visit(data.parents);
       found = into;
-      closures.set(uid.key, found);
+      this.#ancestors.set(data, found);
     }
     return found;
-  };
-  return { principal, action, resource, context, entities, ancestors };
+  }
 }

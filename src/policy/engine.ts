@@ -122,6 +122,13 @@ export class PolicyEngine {
     return [...this.#inForce.values()];
   }
 
+  /** The packs in force as one array that stays the same until a pack changes (memo key). */
+  #inForceList: readonly PolicyPack[] | undefined;
+  #packList(): readonly PolicyPack[] {
+    this.#inForceList ??= this.packs();
+    return this.#inForceList;
+  }
+
   pack(name: string): PolicyPack | undefined {
     return this.#inForce.get(name);
   }
@@ -146,6 +153,7 @@ export class PolicyEngine {
     const check = this.checkPack(source);
     if (check.ok) {
       this.#inForce.set(check.pack.name, check.pack);
+      this.#inForceList = undefined;
       this.#cache.clear();
     }
     return check;
@@ -183,7 +191,7 @@ export class PolicyEngine {
   }
 
   /** The core: a validated request against a set of packs. Throws PolicyError on bad input. */
-  evaluate(request: PolicyRequest, packs: readonly PolicyPack[] = this.packs()): PolicyDecision {
+  evaluate(request: PolicyRequest, packs: readonly PolicyPack[] = this.#packList()): PolicyDecision {
     const entities = indexEntities(request);
     const countries = touchedCountries(request, entities);
     const active = applicablePacks(packs, countries).map((p) =>
@@ -213,8 +221,7 @@ export class PolicyEngine {
 
   #parse(input: unknown, today: string): PolicyRequest {
     const request = parsePolicyRequest(input, today);
-    const skew = Math.abs(Date.parse(request.date) - Date.parse(today)) / 86_400_000;
-    if (!this.#anyDate && skew > 1) {
+    if (!this.#anyDate && request.date !== today && daysApart(request.date, today) > 1) {
       throw new PolicyError(
         'invalid-request',
         `the request is dated ${request.date}, not today (${today})`,
@@ -255,6 +262,10 @@ export class PolicyEngine {
       },
     });
   }
+}
+
+function daysApart(a: string, b: string): number {
+  return Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
 }
 
 function fieldOf(input: unknown, name: string): unknown {

@@ -1,4 +1,4 @@
-import { entityKey, entityName, type EntityIndex } from './cedar-request.js';
+import { entityName, type EntityIndex } from './cedar-request.js';
 import {
   DEFAULT_DENY,
   type DecidingPolicy,
@@ -147,7 +147,7 @@ export function valueAt(
   let walked = root ?? '';
   if (root === 'principal' || root === 'resource') {
     const { type, id } = request[root];
-    current = entities.get(entityKey(type, id)) ?? entityName(type, id);
+    current = entities.get(type, id) ?? entityName(type, id);
   } else if (root === 'context') current = request.context;
   else if (root === 'action') return request.action;
   for (const step of rest) {
@@ -156,7 +156,7 @@ export function valueAt(
     walked = `${walked}.${step}`;
     const type = REFERENCES[walked];
     if (type !== undefined && typeof current === 'string') {
-      current = entities.get(entityKey(type, current)) ?? current;
+      current = entities.get(type, current) ?? current;
     }
   }
   if (isEntity(current)) return `${current.type}::${JSON.stringify(current.id)}`;

@@ -141,18 +141,13 @@ export function strictObject<T extends object>(fields: Fields<T>): Check<T> {
   const known = new Set(entries.map(([name]) => name));
   return (value, path, problems) => {
     if (!isPlainObject(value)) return fault(problems, path, expected('object', value));
-    // A shallow copy clones the object's shape in one step; only nested values that a check
-    // rebuilt and absent fields with defaults are written afterwards.
-    const out: Record<string, unknown> = { ...value };
+    const out: Record<string, unknown> = {};
     let ok = true;
     let present = 0;
     for (const [key, field] of entries) {
       const raw = value[key];
       if (raw === undefined) {
-        if (key in value) {
-          present++;
-          delete out[key];
-        }
+        if (key in value) present++;
         if (field.absent === 'required') {
           ok = false;
           if (problems === undefined) return undefined;
@@ -165,7 +160,7 @@ export function strictObject<T extends object>(fields: Fields<T>): Check<T> {
       if (checked === undefined) {
         ok = false;
         if (problems === undefined) return undefined;
-      } else if (checked !== raw) out[key] = checked;
+      } else out[key] = checked;
     }
     // Every own key was one of ours unless there are more keys than we read.
     let keys = 0;

@@ -1,4 +1,4 @@
-import { entityKey, type EntityIndex } from './cedar-request.js';
+import type { EntityIndex } from './cedar-request.js';
 import type { PolicyPack } from './pack.js';
 import type { PolicyRequest } from './request.js';
 
@@ -16,7 +16,7 @@ export function touchedCountries(request: PolicyRequest, entities: EntityIndex):
     if (typeof country === 'string' && country !== ANYWHERE) countries.add(country);
   };
   const attrOf = (type: string, id: string, attr: string): unknown =>
-    entities.get(entityKey(type, id))?.attrs[attr];
+    entities.get(type, id)?.attrs[attr];
 
   add(attrOf(request.principal.type, request.principal.id, 'country'));
   add(attrOf('Institution', request.context.owner, 'country'));
@@ -31,11 +31,27 @@ export function touchedCountries(request: PolicyRequest, entities: EntityIndex):
   return [...countries].sort();
 }
 
+/** Answers by pack list (while it stays the same array) and touched countries. */
+const chosen = new WeakMap<readonly PolicyPack[], Map<string, readonly PolicyPack[]>>();
+
 /** The consortium packs always apply; a jurisdiction pack applies if it covers a touched country. */
 export function applicablePacks(
   packs: readonly PolicyPack[],
   countries: readonly string[],
-): PolicyPack[] {
+): readonly PolicyPack[] {
+  let byCountries = chosen.get(packs);
+  if (byCountries === undefined) chosen.set(packs, (byCountries = new Map()));
+  const key = countries.join(',');
+  let applicable = byCountries.get(key);
+  if (applicable === undefined) {
+    applicable = choosePacks(packs, countries);
+    if (byCountries.size >= 4_096) byCountries.clear(); // requests may name any countries
+    byCountries.set(key, applicable);
+  }
+  return applicable;
+}
+
+function choosePacks(packs: readonly PolicyPack[], countries: readonly string[]): PolicyPack[] {
   const touched = new Set(countries);
   const consortium = packs.filter((p) => p.scope.kind === 'consortium');
   const jurisdictions = packs.filter(

@@ -42,27 +42,32 @@ export interface CompiledEntry {
  * of packs and epochs maps to one pre-parsed set with pack-qualified ids.
  */
 export class PreparedSets {
-  readonly #boundaries = new Map<string, readonly string[]>();
+  /** Per pack: the dates where its policies in force change, and each epoch's ActivePack. */
+  readonly #epochs = new Map<
+    PolicyPack,
+    { boundaries: readonly string[]; active: (ActivePack | undefined)[] }
+  >();
   readonly #active = new Map<string, ActivePack>();
   readonly #sets = new Map<string, PreparedSet>();
   /** The same sets by action and the packs' serials: no long key built per request. */
   readonly #bySerials = new Map<string, PreparedSet>();
 
   activeOn(pack: PolicyPack, date: string): ActivePack {
-    let boundaries = this.#boundaries.get(pack.hash);
-    if (boundaries === undefined) {
+    let epochs = this.#epochs.get(pack);
+    if (epochs === undefined) {
       const dates = pack.policies.flatMap(({ window }) =>
         window.retired === undefined ? [window.effective] : [window.effective, window.retired],
       );
-      boundaries = [...new Set(dates)].sort();
-      this.#boundaries.set(pack.hash, boundaries);
+      epochs = { boundaries: [...new Set(dates)].sort(), active: [] };
+      this.#epochs.set(pack, epochs);
     }
+    const { boundaries } = epochs;
     let epoch = 0;
     while (epoch < boundaries.length && (boundaries[epoch] ?? '') <= date) epoch++;
-    const key = `${pack.hash}#${epoch}`;
-    let active = this.#active.get(key);
+    let active = epochs.active[epoch];
     if (active === undefined) {
-      active = {
+      const key = `${pack.hash}#${epoch}`;
+      active = this.#active.get(key) ?? {
         pack,
         active: pack.policies.filter((p) => inForce(p.window, date)),
         skipped: pack.policies.filter((p) => !inForce(p.window, date)),
@@ -70,6 +75,7 @@ export class PreparedSets {
         serial: this.#active.size,
       };
       this.#active.set(key, active);
+      epochs.active[epoch] = active;
     }
     return active;
   }
