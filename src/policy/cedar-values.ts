@@ -28,8 +28,15 @@ export function entityUidOf(json: EntityUidJson): EntityUid {
 }
 
 export class CedarSet {
+  /** Strings, numbers and booleans among the items, for one-step lookups (country lists). */
+  #primitives: Set<CedarValue> | undefined;
   constructor(readonly items: readonly CedarValue[]) {}
   has(value: CedarValue): boolean {
+    // A primitive equals only the same primitive, so the index answers alone.
+    if (typeof value !== 'object') {
+      this.#primitives ??= new Set(this.items.filter((item) => typeof item !== 'object'));
+      return this.#primitives.has(value);
+    }
     return this.items.some((item) => cedarEquals(item, value));
   }
 }

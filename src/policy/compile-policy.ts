@@ -8,7 +8,7 @@
  * other than decimal, tags, templates — throws NeedsCedar, and cedar-wasm decides instead.
  * test/policy/compiled-equivalence.test.ts holds both to the same answers.
  */
-import type { PolicyJson } from './cedar.js';
+import type { CedarValueJson, PolicyJson } from './cedar.js';
 import {
   CedarRecord,
   CedarSet,
@@ -60,12 +60,18 @@ export function compilePolicy(json: PolicyJson): CompiledPolicy {
     const condition = compileExpression(body);
     tests.push(kind === 'when' ? (env) => bool(condition(env)) : (env) => !bool(condition(env)));
   }
-  return (env) => tests.every((test) => test(env));
+  // Plain loops on the hot path: a callback would be one more allocation per policy.
+  return (env) => {
+    for (const test of tests) if (!test(env)) return false;
+    return true;
+  };
 }
 
 /** `a in b` for entities: the same entity, or b among a's ancestors. */
 function isIn(env: Environment, a: EntityUid, b: EntityUid): boolean {
-  return a.is(b) || env.ancestors(a).some((ancestor) => ancestor.is(b));
+  if (a.is(b)) return true;
+  for (const ancestor of env.ancestors(a)) if (ancestor.is(b)) return true;
+  return false;
 }
 
 function scope(
@@ -101,7 +107,10 @@ function actionScope(constraint: PolicyJson['action']): CompiledPolicy {
     'entities' in constraint
       ? constraint.entities.map(entityUidOf)
       : [entityUidOf(constraint.entity)];
-  return (env) => uids.some((uid) => isIn(env, env.action, uid));
+  return (env) => {
+    for (const uid of uids) if (isIn(env, env.action, uid)) return true;
+    return false;
+  };
 }
 
 // ---- values, checked as Cedar checks them (a wrong type is an error, so Cedar decides) ----
@@ -180,11 +189,13 @@ const BINARY: Record<string, BinaryCompiler> = {
   contains: (left, right) => (env) => set(left(env)).has(right(env)),
   containsAll: (left, right) => (env) => {
     const all = set(left(env));
-    return set(right(env)).items.every((item) => all.has(item));
+    for (const item of set(right(env)).items) if (!all.has(item)) return false;
+    return true;
   },
   containsAny: (left, right) => (env) => {
     const any = set(left(env));
-    return set(right(env)).items.some((item) => any.has(item));
+    for (const item of set(right(env)).items) if (any.has(item)) return true;
+    return false;
   },
 };
 
@@ -194,7 +205,9 @@ function membership(left: Expression, right: Expression): (env: Environment) => 
     const member = entity(left(env));
     const target = right(env);
     if (!(target instanceof CedarSet)) return isIn(env, member, entity(target));
-    return target.items.map(entity).some((uid) => isIn(env, member, uid));
+    for (const item of target.items) entity(item);
+    for (const item of target.items) if (isIn(env, member, item as EntityUid)) return true;
+    return false;
   };
 }
 
@@ -283,7 +296,15 @@ function compileExpression(json: ExprJson): Expression {
       return (env) => (bool(test(env)) ? then(env) : otherwise(env));
     }
     case 'Set': {
-      const items = (operand as ExprJson[]).map(compileExpression);
+      const elements = operand as ExprJson[];
+      // A list of literals (the packs' country lists) is built once, not on every request.
+      if (elements.every((element) => 'Value' in element)) {
+        const constant = fromCedarJson(
+          elements.map((element) => (element as { Value: CedarValueJson }).Value),
+        );
+        return () => constant;
+      }
+      const items = elements.map(compileExpression);
       return (env) => new CedarSet(items.map((item) => item(env)));
     }
     case 'Record': {

@@ -11,6 +11,7 @@ import type { EntityData, Environment } from './compile-policy.js';
 import type { SchemaShapes } from './schema-shapes.js';
 
 const NO_ATTRIBUTES = new CedarRecord({});
+const MAX_REACHABLE = 64;
 
 export function environmentOf(
   request: CedarRequest,
@@ -25,6 +26,10 @@ export function environmentOf(
   }
   if (!shape.context(context)) throw new NeedsCedar('the context does not conform to the schema');
 
+  // The store below searches a list; a request reaching this many entities goes to Cedar.
+  if (request.entities.length > MAX_REACHABLE) {
+    throw new NeedsCedar(`more than ${MAX_REACHABLE} entities are reachable`);
+  }
   const store = new EntityStore();
   for (const entity of request.entities) {
     const declared = shapes.entities.get(entity.uid.type);
@@ -49,28 +54,31 @@ export function environmentOf(
   };
 }
 
-/** Entities by type, then id: lookups build no key strings. */
+/**
+ * The reachable entities, a handful per request: a list searched in place costs less than
+ * maps built for every request. Ancestors are worked out once per entity and request.
+ */
 class EntityStore {
-  readonly #byType = new Map<string, Map<string, EntityData>>();
-  readonly #ancestors = new Map<EntityData, readonly EntityUid[]>();
+  readonly #uids: EntityUid[] = [];
+  readonly #data: EntityData[] = [];
+  readonly #ancestors: (readonly EntityUid[] | undefined)[] = [];
 
   add(uid: EntityUid, data: EntityData): boolean {
-    let ids = this.#byType.get(uid.type);
-    if (ids === undefined) this.#byType.set(uid.type, (ids = new Map()));
-    if (ids.has(uid.id)) return false;
-    ids.set(uid.id, data);
+    if (this.#indexOf(uid) >= 0) return false;
+    this.#uids.push(uid);
+    this.#data.push(data);
     return true;
   }
 
   get(uid: EntityUid): EntityData | undefined {
-    return this.#byType.get(uid.type)?.get(uid.id);
+    const index = this.#indexOf(uid);
+    return index < 0 ? undefined : this.#data[index];
   }
 
-  /** Transitive parents, worked out once per entity and request. */
   ancestors(uid: EntityUid): readonly EntityUid[] {
-    const data = this.get(uid);
-    if (data === undefined) return [];
-    let found = this.#ancestors.get(data);
+    const index = this.#indexOf(uid);
+    if (index < 0) return [];
+    let found = this.#ancestors[index];
     if (found === undefined) {
       const into: EntityUid[] = [];
       const visit = (parents: readonly EntityUid[]): void => {
@@ -80,10 +88,15 @@ class EntityStore {
           visit(this.get(parent)?.parents ?? []);
         }
       };
-      visit(data.parents);
+      visit(this.#data[index]?.parents ?? []);
       found = into;
-      this.#ancestors.set(data, found);
+      this.#ancestors[index] = found;
     }
     return found;
+  }
+
+  #indexOf(uid: EntityUid): number {
+    for (let i = 0; i < this.#uids.length; i++) if (this.#uids[i]?.is(uid)) return i;
+    return -1;
   }
 }
