@@ -23,31 +23,44 @@ export interface Explained {
 /** Turn per-pack verdicts into the decision a person (and the ledger) reads. */
 export function explain(input: Explained): PolicyDecision {
   const { request, verdicts } = input;
-  const packs = verdicts.map((v) => outcomeOf(v, input));
-  const refusing = verdicts.find((v) => v.decision === 'deny');
-  const notes = [
-    ...packs.flatMap((p) => (p.notApplied ?? []).map(noteOf)),
-    ...input.uncovered.map((c) => `no policy pack covers ${c}; the consortium pack still applies`),
-  ];
+  const packs: PackOutcome[] = [];
+  const notes: string[] = [];
+  let deciding: DecidingPolicy | undefined; // the first refusing pack's
+  for (const verdict of verdicts) {
+    const refusal = verdict.decision === 'deny' ? decidingOf(verdict, input) : undefined;
+    deciding ??= refusal;
+    const outcome = outcomeOf(verdict, refusal, input);
+    for (const skipped of outcome.notApplied ?? []) notes.push(noteOf(skipped));
+    packs.push(outcome);
+  }
+  for (const country of input.uncovered) {
+    notes.push(`no policy pack covers ${country}; the consortium pack still applies`);
+  }
   return {
-    decision: refusing ? 'deny' : 'allow',
+    decision: deciding ? 'deny' : 'allow',
     date: request.date,
     action: request.action,
     jurisdictions: input.countries,
     packs,
-    ...(refusing ? { deciding: decidingOf(refusing, input) } : {}),
+    ...(deciding ? { deciding } : {}),
     notes,
     policySetHash: input.policySetHash,
     schemaHash: input.schemaHash,
   };
 }
 
-function outcomeOf(verdict: PackVerdict, input: Explained): PackOutcome {
+function outcomeOf(
+  verdict: PackVerdict,
+  deciding: DecidingPolicy | undefined,
+  input: Explained,
+): PackOutcome {
   const { pack, skipped } = verdict.active;
-  const notApplied = skipped
-    .filter((p) => p.actions === 'all' || p.actions.has(input.request.action))
-    .map((p) => notAppliedOf(p, input.request.date));
-  const deciding = verdict.decision === 'deny' ? decidingOf(verdict, input) : undefined;
+  const notApplied: NotApplied[] = [];
+  for (const policy of skipped) {
+    if (policy.actions === 'all' || policy.actions.has(input.request.action)) {
+      notApplied.push(notAppliedOf(policy, input.request.date));
+    }
+  }
   const policies =
     verdict.decision === 'allow'
       ? verdict.permits
