@@ -1,7 +1,8 @@
 /**
- * npx tsx bench/policy-profile.ts [--json FILE]
+ * npm run build && node dist/bench/policy-profile.js [--json FILE]
  *
- * Where a fresh (uncached) decision spends its CPU time, on the demo's allowed training request
+ * Where a fresh (uncached) decision made by cedar-wasm spends its CPU time (why the packs are
+ * now compiled to JavaScript; npm run bench:policy measures both), on the demo's allowed training request
  * (policies/examples/heart-training-at-l2.json: consortium, EU and US packs). Each line is CPU
  * microseconds per call, averaged over a few thousand calls after a warm-up: the whole
  * decision, its JavaScript stages, the cedar-wasm call as the engine makes it, and the same
@@ -29,7 +30,7 @@ const { date: _date, ...request } = JSON.parse(readFileSync(example, 'utf8')) as
   string,
   unknown
 >;
-const engine = loadPolicyEngine(undefined, { cacheSize: 0 });
+const engine = loadPolicyEngine(undefined, { cacheSize: 0, evaluator: 'cedar' });
 const today = new Date().toISOString().slice(0, 10);
 const parsed = parsePolicyRequest(request, today);
 const entities = indexEntities(parsed);
@@ -94,8 +95,8 @@ const stateful = (over: object) =>
   statefulIsAuthorized({ ...call, preparsedPolicySetId: set.id, validateRequest: false, ...over });
 const loadBefore = loadavg();
 const rows: [string, () => unknown][] = [
-  ['decide: the whole fresh decision', () => engine.decide(request)],
-  ['stage: validate the request (zod)', () => parsePolicyRequest(request, today)],
+  ['decide: the whole fresh decision, cedar-wasm evaluator', () => engine.decide(request)],
+  ['stage: validate the request', () => parsePolicyRequest(request, today)],
   [
     'stage: entities index and Cedar call shape',
     () => toCedarCall(toCedarRequest(parsed, indexEntities(parsed))),
@@ -133,7 +134,7 @@ for (const [name, body] of rows) {
 const loadAfter = loadavg();
 const report = {
   benchmark: 'where a fresh policy decision spends its CPU time (one request, one core)',
-  command: 'npx tsx bench/policy-profile.ts',
+  command: 'npm run build && node dist/bench/policy-profile.js',
   date: new Date().toISOString(),
   request: 'policies/examples/heart-training-at-l2.json (consortium, eu, us)',
   policiesInSet: set.owners.size,

@@ -14,6 +14,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { requests } from './world.js';
+
 import {
   parsePolicy,
   type CedarValueJson,
@@ -391,6 +393,60 @@ describe('the compiled evaluator against cedar-wasm, whole engine, real packs', 
         pack.policies.filter((p) => p.effect === 'forbid').map((p) => p.qualifiedId),
       );
     expect(forbids.filter((id) => !fired.has(id))).toEqual([]);
+  });
+});
+
+describe('requests the compiled closures leave to cedar-wasm', () => {
+  it('a request reaching more than 64 entities is decided by cedar-wasm, alike', () => {
+    const options = { cacheSize: 0, anyDate: true, today: () => '2025-06-01' } as const;
+    const compiled = loadPolicyEngine(undefined, { ...options, evaluator: 'compiled' });
+    const cedar = loadPolicyEngine(undefined, { ...options, evaluator: 'cedar' });
+    // A node whose owner sits at the end of a chain of 80 datasets would be odd; 80 nodes
+    // owned by the same institution are not reachable. So: the resource's chain of parents.
+    const request = requests.proposeJob({ owner: 'cleveland' }) as Record<string, unknown>;
+    const entities = [...(request['entities'] as Record<string, unknown>[])];
+    const small = { ...request, entities };
+    expect(compiled.decide(small)).toEqual(cedar.decide(small));
+    const before = compiled.evaluatorCounts();
+    const many = Array.from({ length: 80 }, (_, i) => ({
+      type: 'Job',
+      id: `step-${i}`,
+      attrs: { kind: 'train' },
+      parents: [{ type: 'Collaboration', id: 'heart' }],
+    }));
+    const big = { ...request, entities: [...entities, ...many] };
+    expect(compiled.decide(big)).toEqual(cedar.decide(big));
+    const after = compiled.evaluatorCounts();
+    // Unreachable entities are dropped first, so this one is still compiled…
+    expect(after.compiled - before.compiled).toBe(1);
+    // …but a request whose reachable entities exceed 64 goes to Cedar.
+    const chain = Array.from({ length: 80 }, (_, i) => ({
+      type: 'Institution',
+      id: `holding-${i}`,
+      attrs: {
+        country: 'US',
+        headquartersCountry: 'US',
+        entityListed: false,
+        criticalInformationInfrastructure: false,
+      },
+      parents: [{ type: 'Collaboration', id: 'heart' }],
+    }));
+    const owners = entities.map((entity) =>
+      entity['type'] === 'Node'
+        ? {
+            ...entity,
+            parents: [
+              ...chain.map(({ type, id }) => ({ type, id })),
+              ...(entity['parents'] as object[]),
+            ],
+          }
+        : entity,
+    );
+    const deep = { ...request, entities: [...owners, ...chain] };
+    const decided = compiled.decide(deep);
+    expect(decided).toEqual(cedar.decide(deep));
+    expect(decided.error).toBeUndefined();
+    expect(compiled.evaluatorCounts().cedar - after.cedar).toBe(1);
   });
 });
 
