@@ -317,6 +317,22 @@ const stages = {
   ),
 };
 
+// The machine's own tail: a loop that allocates nothing, sized to the decisions' median.
+let sink = 0;
+const spin = (n: number): void => {
+  for (let k = 0; k < n; k++) sink += Math.sqrt(k);
+};
+let spinSize = 1_000;
+spin(spinSize * 100); // warm
+const t0 = performance.now();
+for (let k = 0; k < 100; k++) spin(spinSize);
+spinSize = Math.round((spinSize * coldStats.p50Micros) / (((performance.now() - t0) * 1000) / 100));
+const calibration = log(
+  '  calibration: a loop that allocates nothing, sized to the p50 above',
+  measure(() => spin(spinSize), RUN_SECONDS / 2),
+);
+if (sink < 0) console.log(sink);
+
 // ---- report -----------------------------------------------------------------------------
 
 const loadAfter = loadavg();
@@ -344,6 +360,11 @@ const report = {
     cedarFallbacks: after.cedar - before.cedar,
     checkedEqual: 2_000,
     speedup: round(coldStats.perSecond / cedarStats.perSecond),
+  },
+  machineTail: {
+    note: 'p99 / p50 of a fixed loop on this machine; the decisions own the rest of their tail',
+    loopP50Micros: calibration.p50Micros,
+    loopP99Micros: calibration.p99Micros,
   },
   mix: MIX.map((t) => TEMPLATES[t]?.[0]),
   results,
