@@ -191,7 +191,10 @@ export class PolicyEngine {
   }
 
   /** The core: a validated request against a set of packs. Throws PolicyError on bad input. */
-  evaluate(request: PolicyRequest, packs: readonly PolicyPack[] = this.#packList()): PolicyDecision {
+  evaluate(
+    request: PolicyRequest,
+    packs: readonly PolicyPack[] = this.#packList(),
+  ): PolicyDecision {
     const entities = indexEntities(request);
     const countries = touchedCountries(request, entities);
     const active = applicablePacks(packs, countries).map((p) =>
