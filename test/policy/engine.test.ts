@@ -176,3 +176,19 @@ describe('decision dates', () => {
     );
   });
 });
+
+describe('decisions that go into a log', () => {
+  it('are confirmed on cedar-wasm: one compiled and one cedar-wasm evaluation each', () => {
+    const engine = engineForTests();
+    const request = r.train({ owner: 'pumch' });
+    const fresh = engine.decide(request);
+    expect(engine.evaluatorCounts()).toEqual({ compiled: 1, cedar: 0 });
+    const logged = engine.decideLogged(request);
+    expect(logged.decision).toEqual(fresh);
+    expect(engine.evaluatorCounts()).toEqual({ compiled: 2, cedar: 1 });
+    // A malformed request is logged as it came, with no second evaluation.
+    const malformed = engine.decideLogged({ ...request, action: 'launchMissiles' });
+    expect(malformed.decision.error?.code).toBe('unknown-action');
+    expect(engine.evaluatorCounts()).toEqual({ compiled: 2, cedar: 1 });
+  });
+});
