@@ -94,7 +94,8 @@ export async function startNode(
             log.error({ collab, err: String(err) }, 'violation not recorded'),
           ),
     });
-    // One engine (the packs take seconds to compile) for governance and job placement.
+    // One engine (the packs take seconds to compile); collaborations that voted a pack change
+    // get forks of it, for governance and job placement alike.
     const engine = loadPolicyEngine();
     const governor = new Governor(db, engine, (collab, events) => recorder.record(collab, events), {
       samples: readExampleRequests(),
@@ -107,7 +108,8 @@ export async function startNode(
       sites: config.computeSites
         ? await readComputeSites(resolve(dir, config.computeSites))
         : await hubComputeSite(config),
-      engineFor: () => engine,
+      // A collaboration's voted pack versions gate its placements too.
+      engineFor: (collab) => governor.engineFor(collab),
     });
     const token = await apiToken(dir);
     const app = createHubApp({ hub, db, key, log, token, nodeName: config.name, recorder });

@@ -105,6 +105,11 @@ export class Governor {
     });
   }
 
+  /** The packs in force in a collaboration: the hub's, with the versions its members voted. */
+  engineFor(collab: string): Promise<PolicyEngine> {
+    return this.#engines.engineFor(collab);
+  }
+
   /** Decide an action in a collaboration, and log the decision before answering. */
   async decide(collab: string, input: unknown): Promise<DecisionOutcome> {
     const trust = await this.trustOf(collab);

@@ -156,6 +156,9 @@ describe('pack changes through the hub', () => {
     const after = gate.decisions[0]!.decision;
     expect(after.policySetHash).not.toBe(before.policySetHash);
     expect(after.packs.find((p) => p.pack === 'consortium')?.hash).toBe(view.proposal.toHash);
+    // The same engine gates the collaboration's placements (the hub hands it to the planner).
+    const placing = await world.governor.engineFor('heart');
+    expect(placing.pack('consortium')?.hash).toBe(view.proposal.toHash);
 
     // Replay: the old decision with the repository's packs; the new one needs the version the
     // log carries (policy.proposed), and reproduces with it.
