@@ -1,6 +1,5 @@
 import { authorize, type CedarAnswer, type CedarCall } from './cedar.js';
 import { toCedarCall, type CedarRequest } from './cedar-request.js';
-import { NeedsCedar } from './cedar-values.js';
 import { environmentOf } from './compiled-request.js';
 import { PolicyError } from './errors.js';
 import type { PackPolicy, PolicyPack } from './pack.js';
@@ -106,9 +105,9 @@ function compiledOutcome(
     if (forbidIds.length === 0) return { permitIds, forbidIds, errors: [] };
     // As cedarOutcome reports a denied set's permits, so that both give the same verdicts.
     return { permitIds: set.unconditionalPermits ?? permitIds, forbidIds, errors: [] };
-  } catch (error) {
-    if (error instanceof NeedsCedar) return undefined;
-    throw error;
+  } catch {
+    // Cedar is the reference: whatever the closures fail on, for any reason, Cedar decides.
+    return undefined;
   }
 }
 

@@ -1,5 +1,4 @@
 import { cachePolicySet } from './cedar.js';
-import { NeedsCedar } from './cedar-values.js';
 import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
 import { PolicyError } from './errors.js';
 import { hashJson, sha256Hex } from './hash.js';
@@ -147,9 +146,9 @@ function compileSet(
       effect: policy.effect,
       applies: compilePolicy(policy.json),
     }));
-  } catch (error) {
-    if (error instanceof NeedsCedar) return undefined;
-    throw error;
+  } catch {
+    // A policy the compiler cannot take, for any reason, leaves the whole set to Cedar.
+    return undefined;
   }
 }
 

@@ -1,6 +1,5 @@
 import { cacheSchema, parseSchema } from './cedar.js';
 import { PolicyError } from './errors.js';
-import { NeedsCedar } from './cedar-values.js';
 import { sha256Hex } from './hash.js';
 import { schemaShapes, type SchemaShapes } from './schema-shapes.js';
 
@@ -40,9 +39,9 @@ export function loadSchema(text: string): PolicySchema {
 function compiledShapes(json: SchemaJson): SchemaShapes | undefined {
   try {
     return schemaShapes(json);
-  } catch (error) {
-    if (error instanceof NeedsCedar) return undefined;
-    throw error;
+  } catch {
+    // A schema the checks cannot model, for any reason, leaves every request to Cedar.
+    return undefined;
   }
 }
 
