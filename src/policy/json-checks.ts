@@ -28,10 +28,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
+/** Lone UTF-16 surrogates: JSON can carry them, Cedar's strings (Rust) cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export const text =
   (min: number, max: number): Check<string> =>
   (value, path, problems) => {
     if (typeof value !== 'string') return fault(problems, path, expected('string', value));
+    if (LONE_SURROGATE.test(value)) return fault(problems, path, 'not valid Unicode text');
     if (value.length < min || value.length > max) {
       return fault(problems, path, `expected ${min} to ${max} characters`);
     }

@@ -166,6 +166,12 @@ describe('malformed and unknown input is refused, never a crash', () => {
       /listed twice/,
     ],
     ['a circular object', circular, 'malformed-request', /self/],
+    [
+      'an id that is not valid Unicode (a lone surrogate: cedar-wasm cannot read it)',
+      { ...good, resource: { type: 'Job', id: 'job-\ud800' } },
+      'malformed-request',
+      /resource\.id: not valid Unicode text/,
+    ],
   ])('%s', (_name, input, code, detail) => {
     const decision = engine.decide(input);
     expect(decision.decision).toBe('deny');
