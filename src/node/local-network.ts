@@ -12,6 +12,7 @@ import { createCollaborationAt } from './collab-setup.js';
 import { ENDPOINT_FILE, identityCard, initNodeDirectory } from './node-dir.js';
 import { MemberClient } from './member-client.js';
 import { cliEntry } from './package-root.js';
+import { stopProcess } from './stop-process.js';
 
 export interface PartySpec {
   name: string;
@@ -188,8 +189,15 @@ export class LocalNetwork {
     return MemberClient.forHubDirectory(this.dir(this.spec.hub.name));
   }
 
-  async stop(): Promise<void> {
-    const names = [...this.processes.keys()];
-    await Promise.all(names.map((n) => this.kill(n, 'SIGTERM')));
+  /** SIGTERM every node; one not gone after `graceMs` is named on stderr and SIGKILLed. */
+  async stop(graceMs = 15_000): Promise<void> {
+    await Promise.all(
+      [...this.processes].map(async ([name, child]) => {
+        await stopProcess(child, graceMs, (message) =>
+          process.stderr.write(`${name} ${message}\n`),
+        );
+        this.processes.delete(name);
+      }),
+    );
   }
 }
