@@ -37,21 +37,8 @@ export const AIR_QUALITY_HEADER = [
 ] as const;
 
 /** Columns read as numbers; `wd` is a category; No is dropped; year, month, season, station are categories. */
-const NUMERIC = [
-  'day',
-  'hour',
-  'PM2.5',
-  'PM10',
-  'SO2',
-  'NO2',
-  'CO',
-  'O3',
-  'TEMP',
-  'PRES',
-  'DEWP',
-  'RAIN',
-  'WSPM',
-];
+const NOT_NUMERIC: ReadonlySet<string> = new Set(['No', 'year', 'month', 'wd', 'station']);
+const NUMERIC: readonly string[] = AIR_QUALITY_HEADER.filter((column) => !NOT_NUMERIC.has(column));
 /** A row without these cannot be placed in time: an error, not a missing value. */
 const REQUIRED = new Set(['year', 'month', 'day', 'hour', 'station']);
 const MISSING = 'NA';
