@@ -6,6 +6,7 @@ import { DatasetConfig } from '../learning/index.js';
 import { readComputeSites } from '../federation/index.js';
 import { initNodeDirectory, readIdentityCard, startNode } from '../node/index.js';
 import { describeZodError } from '../node/config.js';
+import { shutdownWithin } from '../node/stop-process.js';
 
 /** A dataset file's relative paths are relative to that file, so configs can be moved as a set. */
 async function readDatasetConfig(file: string) {
@@ -106,8 +107,12 @@ export function nodeCommands(): Command {
         console.log(`site ${running.name} running; polling its hub`);
       }
       const shutdown = async () => {
-        await running.stop();
-        process.exit(0);
+        const code = await shutdownWithin(
+          () => running.stop(),
+          10_000,
+          (message) => console.error(`${running.name}: ${message}`),
+        );
+        process.exit(code);
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 
 import { describe, expect, it } from 'vitest';
 
-import { stopProcess } from '../../src/node/stop-process.js';
+import { shutdownWithin, stopProcess } from '../../src/node/stop-process.js';
 
 /** A node process that says it is ready, then (optionally) ignores SIGTERM. */
 async function child(ignoreTerm: boolean) {
@@ -38,5 +38,33 @@ describe('stopping a node process', () => {
     proc.kill('SIGKILL');
     await once(proc, 'exit');
     expect(await stopProcess(proc, 5_000, () => undefined)).toBe('exited');
+  });
+});
+
+describe("a node's own shutdown", () => {
+  it('exits 0 when the stop finishes in time', async () => {
+    const warnings: string[] = [];
+    expect(
+      await shutdownWithin(
+        async () => {},
+        1_000,
+        (m) => warnings.push(m),
+      ),
+    ).toBe(0);
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives up on a stop that never settles, and says so', async () => {
+    const warnings: string[] = [];
+    const never = () => new Promise<void>(() => {});
+    expect(await shutdownWithin(never, 200, (m) => warnings.push(m))).toBe(1);
+    expect(warnings).toEqual(['shutdown did not finish within 200 ms; exiting anyway']);
+  });
+
+  it('exits 1 naming the error when the stop fails', async () => {
+    const warnings: string[] = [];
+    const failing = () => Promise.reject(new Error('ledger busy'));
+    expect(await shutdownWithin(failing, 1_000, (m) => warnings.push(m))).toBe(1);
+    expect(warnings).toEqual(['shutdown failed: ledger busy']);
   });
 });
