@@ -1,5 +1,18 @@
 import type { ChildProcess } from 'node:child_process';
 
+/** `work`'s outcome, or 'late' if it has not settled within `ms`. */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((ok) => {
+    timer = setTimeout(() => ok('late'), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * SIGTERM a child and wait for it to exit; one still running after `graceMs` (a shutdown
  * stuck, or starved on a busy machine) is named through `warn` and killed with SIGKILL, so
@@ -13,13 +26,7 @@ export async function stopProcess(
   if (child.exitCode !== null || child.signalCode !== null) return 'exited';
   const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
   child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((ok) => {
-    timer = setTimeout(() => ok('late'), graceMs);
-  });
-  const outcome = await Promise.race([exited.then(() => 'exited' as const), late]);
-  clearTimeout(timer);
-  if (outcome === 'exited') return 'exited';
+  if ((await within(exited, graceMs)) !== 'late') return 'exited';
   warn(`did not stop within ${graceMs} ms of SIGTERM: SIGKILL`);
   child.kill('SIGKILL');
   await exited;
@@ -36,21 +43,15 @@ export async function shutdownWithin(
   graceMs: number,
   warn: (message: string) => void,
 ): Promise<number> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((ok) => {
-    timer = setTimeout(() => ok('late'), graceMs);
-  });
-  const outcome = await Promise.race([
-    stop().then(
-      () => 'stopped' as const,
-      (error: unknown) => {
-        warn(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        return 'failed' as const;
-      },
-    ),
-    late,
-  ]);
-  clearTimeout(timer);
-  if (outcome === 'late') warn(`shutdown did not finish within ${graceMs} ms; exiting anyway`);
-  return outcome === 'stopped' ? 0 : 1;
+  const stopped = stop().then(
+    () => 0,
+    (error: unknown) => {
+      warn(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    },
+  );
+  const outcome = await within(stopped, graceMs);
+  if (outcome !== 'late') return outcome;
+  warn(`shutdown did not finish within ${graceMs} ms; exiting anyway`);
+  return 1;
 }

@@ -172,7 +172,7 @@ export function valueAt(
       current = entities.get(type, current) ?? current;
     }
   }
-  if (isEntity(current)) return `${current.type}::${JSON.stringify(current.id)}`;
+  if (isEntity(current)) return entityName(current.type, current.id);
   const plain =
     typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean';
   return plain ? (current as string | number | boolean) : undefined;

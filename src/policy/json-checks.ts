@@ -22,7 +22,7 @@ const expected = (what: string, value: unknown): string =>
   `expected ${what}, received ${kindOf(value)}`;
 
 /** An object literal or JSON object: its prototype is Object.prototype or none. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;

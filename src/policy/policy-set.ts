@@ -47,8 +47,7 @@ export class PreparedSets {
     { boundaries: readonly string[]; active: (ActivePack | undefined)[] }
   >();
   readonly #active = new Map<string, ActivePack>();
-  readonly #sets = new Map<string, PreparedSet>();
-  /** The same sets by action and the packs' serials: no long key built per request. */
+  /** Sets by action and the packs' serials (short, so nothing long is built per request). */
   readonly #bySerials = new Map<string, PreparedSet>();
 
   activeOn(pack: PolicyPack, date: string): ActivePack {
@@ -94,9 +93,8 @@ export class PreparedSets {
   }
 
   #prepare(packs: readonly ActivePack[], action: string): PreparedSet {
+    // The Cedar id comes from the packs' hashes: Cedar's cache is shared by every engine.
     const key = `${action}|${packs.map((p) => p.key).join('|')}`;
-    const cached = this.#sets.get(key);
-    if (cached) return cached;
     const owners = new Map<string, { pack: PolicyPack; policy: PackPolicy }>();
     for (const { pack, active } of packs) {
       for (const policy of active) {
@@ -132,7 +130,6 @@ export class PreparedSets {
         return permitsId;
       },
     };
-    this.#sets.set(key, prepared);
     return prepared;
   }
 }

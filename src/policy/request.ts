@@ -36,29 +36,21 @@ import {
   type Check,
   type Fields,
 } from './json-checks.js';
+import {
+  COUNTRY_CODE_FORMAT,
+  ISO_DATE_FORMAT,
+  isCalendarDate,
+  isCountryCode,
+} from './pack-meta.js';
 
 const Id = text(1, 256);
 const Count = integer(0, Number.MAX_SAFE_INTEGER);
-const isUpper = (code: number): boolean => code >= 65 && code <= 90;
-/** Two capital letters, tested by char code: a regex here was 4 % of a decision. */
 const CountryCode: Check<string> = (value, path, problems) =>
-  typeof value === 'string' &&
-  value.length === 2 &&
-  isUpper(value.charCodeAt(0)) &&
-  isUpper(value.charCodeAt(1))
+  typeof value === 'string' && isCountryCode(value)
     ? value
-    : fault(problems, path, 'an ISO 3166-1 alpha-2 code such as "CN" (ZZ: anywhere)');
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-/** YYYY-MM-DD naming a real day, by arithmetic: Date parsing was 4 % of a decision. */
-const IsoDate = refined(matching(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'), (date, report) => {
-  const [year, month, day] = [date.slice(0, 4), date.slice(5, 7), date.slice(8)].map(Number) as [
-    number,
-    number,
-    number,
-  ];
-  const days = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1];
-  if (days === undefined || day < 1 || day > days) report('', 'not a calendar date');
+    : fault(problems, path, COUNTRY_CODE_FORMAT);
+const IsoDate = refined(matching(ISO_DATE_FORMAT, 'a date as YYYY-MM-DD'), (date, report) => {
+  if (!isCalendarDate(date)) report('', 'not a calendar date');
 });
 
 /** Only these payloads may be declared free of personal information (checked in Cedar too). */
@@ -178,8 +170,8 @@ const signed = { allMembersSigned: required(flag) };
 
 /** Each action's context: exactly these sections, each checked field by field. */
 const CONTEXTS = {
-  join: strictObject<RequestContext>(base as Fields<RequestContext>),
-  proposeJob: strictObject<RequestContext>(base as Fields<RequestContext>),
+  join: context(base),
+  proposeJob: context(base),
   runAnalytics: context({ ...base, ...privacy, ...transfer }),
   trainFederated: context({ ...base, ...privacy, ...transfer, ...training }),
   evaluate: context({ ...base, ...privacy, ...transfer }),
